@@ -1,0 +1,575 @@
+// The predicate vocabulary: what a rule's `where:` list can say about tree-sitter captures beyond
+// what the query itself can express. Each predicate declares typed parameters; rules that name an
+// unknown predicate, an unknown parameter, a missing one or a wrong type fail when they load.
+
+import picomatch from 'picomatch';
+
+import type { ParsedFile, SyntaxNode } from '../parse/parse.ts';
+import type { SemanticModel } from './semantic.ts';
+import { callArguments, VALUE_KINDS, valueKinds } from './values.ts';
+import type { ValueKind } from './values.ts';
+
+export interface MatchContext {
+  file: ParsedFile;
+  model: SemanticModel;
+  captures: ReadonlyMap<string, SyntaxNode>;
+}
+
+export type CompiledPredicate = (context: MatchContext) => boolean;
+
+export const CONTEXT_KINDS = [
+  'except', 'loop', 'while-true', 'finally', 'try', 'with', 'if', 'function', 'async-function', 'class',
+  'main-guard', 'test-function', 'module-level', 'lambda',
+] as const;
+export type ContextKind = (typeof CONTEXT_KINDS)[number];
+
+export const STATEMENT_KINDS = ['raise', 'return', 'break', 'continue', 'pass', 'ellipsis', 'assert', 'yield'] as const;
+export type StatementKind = (typeof STATEMENT_KINDS)[number];
+
+type ParamType =
+  | { type: 'capture' }
+  | { type: 'string' }
+  | { type: 'strings' }
+  | { type: 'globs' }
+  | { type: 'regex' }
+  | { type: 'integer' }
+  | { type: 'enum'; values: readonly string[] };
+
+interface ParamSpec {
+  spec: ParamType;
+  required: boolean;
+  description: string;
+}
+
+export interface PredicateDefinition {
+  description: string;
+  params: Record<string, ParamSpec>;
+  /** Receives arguments already checked against `params`; returns the runtime test. */
+  compile(args: Record<string, unknown>): CompiledPredicate;
+}
+
+const capture = (description: string): ParamSpec => ({ spec: { type: 'capture' }, required: true, description });
+const required = (spec: ParamType, description: string): ParamSpec => ({ spec, required: true, description });
+const optional = (spec: ParamType, description: string): ParamSpec => ({ spec, required: false, description });
+
+const GLOBS = { type: 'globs' } as const;
+const STRINGS = { type: 'strings' } as const;
+const REGEX = { type: 'regex' } as const;
+const INTEGER = { type: 'integer' } as const;
+const STRING = { type: 'string' } as const;
+const VALUE_KIND_LIST = { type: 'enum', values: VALUE_KINDS } as const;
+const CONTEXT_LIST = { type: 'enum', values: CONTEXT_KINDS } as const;
+const STATEMENT_LIST = { type: 'enum', values: STATEMENT_KINDS } as const;
+
+/** Qualified-name globs: `*` matches any characters, dots included (`requests.Session.*`). */
+export function nameMatcher(globs: readonly string[]): (name: string | undefined) => boolean {
+  const regexes = globs.map((glob) => new RegExp(`^${glob.split('*').map(escapeRegex).join('.*')}$`));
+  return (name) => name !== undefined && regexes.some((regex) => regex.test(name));
+}
+
+export function pathMatcher(globs: readonly string[]): (path: string) => boolean {
+  return picomatch(globs as string[], { dot: true });
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const FUNCTION_BOUNDARY = new Set(['function_definition', 'lambda', 'class_definition']);
+
+function isMainGuard(node: SyntaxNode): boolean {
+  if (node.type !== 'if_statement') return false;
+  const condition = node.childForFieldName('condition');
+  if (condition?.type !== 'comparison_operator') return false;
+  const text = condition.text.replace(/\s+/g, '');
+  return /^__name__==(['"])__main__\1$/.test(text) || /^(['"])__main__\1==__name__$/.test(text);
+}
+
+function hasContext(node: SyntaxNode, kind: ContextKind): boolean {
+  const crossesFunctions = ['function', 'async-function', 'class', 'main-guard', 'test-function', 'module-level'].includes(kind);
+  if (kind === 'module-level') {
+    for (let current = node.parent; current; current = current.parent) {
+      if (FUNCTION_BOUNDARY.has(current.type)) return false;
+    }
+    return true;
+  }
+  let child = node;
+  for (let current = node.parent; current; child = current, current = current.parent) {
+    if (!crossesFunctions && FUNCTION_BOUNDARY.has(current.type) && kind !== 'lambda') return false;
+    switch (kind) {
+      case 'except': if (current.type === 'except_clause' || current.type === 'except_group_clause') return true; break;
+      case 'loop':
+        // Only the body repeats: `for x in f():` calls f once.
+        if ((current.type === 'for_statement' || current.type === 'while_statement') && child.type === 'block') return true;
+        break;
+      case 'while-true':
+        if (current.type === 'while_statement' && child.type === 'block'
+          && ['True', '1'].includes(current.childForFieldName('condition')?.text ?? '')) return true;
+        break;
+      case 'finally': if (current.type === 'finally_clause') return true; break;
+      case 'try': if (current.type === 'try_statement' && child.type === 'block') return true; break;
+      case 'with': if (current.type === 'with_statement') return true; break;
+      case 'if': if (current.type === 'if_statement') return true; break;
+      case 'lambda': if (current.type === 'lambda') return true; break;
+      case 'function': if (current.type === 'function_definition') return true; break;
+      case 'async-function':
+        if (current.type === 'function_definition' && current.firstChild?.type === 'async') return true;
+        break;
+      case 'class': if (current.type === 'class_definition') return true; break;
+      case 'main-guard': if (isMainGuard(current)) return true; break;
+      case 'test-function':
+        if (current.type === 'function_definition' && /^test/.test(current.childForFieldName('name')?.text ?? '')) return true;
+        break;
+    }
+  }
+  return false;
+}
+
+/** The block a clause or compound statement owns (its last `block` child), or the node if it is one. */
+function bodyOf(node: SyntaxNode): SyntaxNode | undefined {
+  if (node.type === 'block') return node;
+  const body = node.childForFieldName('body') ?? node.childForFieldName('consequence');
+  if (body) return body;
+  for (let index = node.namedChildCount - 1; index >= 0; index -= 1) {
+    const child = node.namedChild(index);
+    if (child?.type === 'block') return child;
+  }
+  return undefined;
+}
+
+function statementKind(node: SyntaxNode): StatementKind | undefined {
+  switch (node.type) {
+    case 'raise_statement': return 'raise';
+    case 'return_statement': return 'return';
+    case 'break_statement': return 'break';
+    case 'continue_statement': return 'continue';
+    case 'pass_statement': return 'pass';
+    case 'assert_statement': return 'assert';
+    case 'expression_statement': {
+      const expression = node.firstNamedChild;
+      if (expression?.type === 'ellipsis') return 'ellipsis';
+      if (expression?.type === 'yield') return 'yield';
+      return undefined;
+    }
+    default: return undefined;
+  }
+}
+
+const STATEMENT_NODE_TYPES: Record<StatementKind, string> = {
+  raise: 'raise_statement', return: 'return_statement', break: 'break_statement', continue: 'continue_statement',
+  pass: 'pass_statement', assert: 'assert_statement', ellipsis: 'ellipsis', yield: 'yield',
+};
+
+/** Calls and statements inside `node`, not counting nested function or class bodies. */
+function containsAny(context: MatchContext, node: SyntaxNode, calls: ((name: string | undefined) => boolean) | undefined,
+  statements: readonly StatementKind[]): boolean {
+  const inOwnBody = (found: SyntaxNode): boolean => {
+    for (let current = found.parent; current && current.id !== node.id; current = current.parent) {
+      if (FUNCTION_BOUNDARY.has(current.type)) return false;
+    }
+    return true;
+  };
+  if (statements.length > 0) {
+    const found = node.descendantsOfType(statements.map((kind) => STATEMENT_NODE_TYPES[kind]));
+    if (found.some(inOwnBody)) return true;
+  }
+  if (calls) {
+    for (const call of node.descendantsOfType('call')) {
+      if (calls(context.model.qualifiedName(call)) && inOwnBody(call)) return true;
+    }
+  }
+  return false;
+}
+
+function get(context: MatchContext, name: unknown): SyntaxNode | undefined {
+  return context.captures.get(name as string);
+}
+
+function kindsOf(args: Record<string, unknown>, key: string): ValueKind[] | undefined {
+  return args[key] as ValueKind[] | undefined;
+}
+
+function argumentOf(node: SyntaxNode, index: number | undefined, keyword: string | undefined):
+  { value?: SyntaxNode; unknown: boolean } {
+  const call = callArguments(node);
+  if (keyword !== undefined && call.keywords.has(keyword)) return { value: call.keywords.get(keyword), unknown: false };
+  if (index !== undefined && call.positional[index]) return { value: call.positional[index], unknown: false };
+  const couldBeHidden = (index !== undefined && call.hasStarArgs) || (keyword !== undefined && call.hasStarKwargs);
+  return { unknown: couldBeHidden };
+}
+
+function valueMatches(value: SyntaxNode, args: Record<string, unknown>): boolean {
+  const kinds = kindsOf(args, 'kinds');
+  const values = args.values as string[] | undefined;
+  const regex = args.regex as RegExp | undefined;
+  if (kinds && !kinds.some((kind) => valueKinds(value).has(kind))) return false;
+  if (values && !values.includes(value.text)) return false;
+  if (regex && !regex.test(value.text)) return false;
+  return true;
+}
+
+function callPredicate(negate: boolean): PredicateDefinition {
+  return {
+    description: negate
+      ? 'The call (or expression) does NOT resolve to any of the qualified names (globs; `*` crosses dots).'
+      : 'The call (or expression) resolves, through imports and tracked receivers, to one of the qualified names.',
+    params: {
+      capture: capture('A call, identifier or attribute node.'),
+      names: required(GLOBS, 'Qualified names, e.g. `requests.get`, `requests.Session.*`, `open`.'),
+    },
+    compile(args) {
+      const matches = nameMatcher(args.names as string[]);
+      return (context) => {
+        const node = get(context, args.capture);
+        if (!node) return false;
+        return matches(context.model.qualifiedName(node)) !== negate;
+      };
+    },
+  };
+}
+
+function contextPredicate(negate: boolean): PredicateDefinition {
+  return {
+    description: negate
+      ? 'The capture is inside none of the contexts.'
+      : 'The capture is inside one of the contexts (loops and handlers stop at the enclosing function).',
+    params: { capture: capture('Any node.'), kinds: required(CONTEXT_LIST, `Contexts: ${CONTEXT_KINDS.join(', ')}.`) },
+    compile(args) {
+      const kinds = args.kinds as ContextKind[];
+      return (context) => {
+        const node = get(context, args.capture);
+        if (!node) return false;
+        return kinds.some((kind) => hasContext(node, kind)) !== negate;
+      };
+    },
+  };
+}
+
+function bodyPredicate(negate: boolean): PredicateDefinition {
+  return {
+    description: negate
+      ? 'The body of the captured clause/statement contains none of the calls or statements (nested defs excluded).'
+      : 'The body of the captured clause/statement contains one of the calls or statements (nested defs excluded).',
+    params: {
+      capture: capture('A clause, compound statement or block.'),
+      calls: optional(GLOBS, 'Qualified call names.'),
+      statements: optional(STATEMENT_LIST, `Statements: ${STATEMENT_KINDS.join(', ')}.`),
+    },
+    compile(args) {
+      const calls = args.calls ? nameMatcher(args.calls as string[]) : undefined;
+      const statements = (args.statements as StatementKind[] | undefined) ?? [];
+      return (context) => {
+        const node = get(context, args.capture);
+        const body = node && bodyOf(node);
+        if (!body) return false;
+        return containsAny(context, body, calls, statements) !== negate;
+      };
+    },
+  };
+}
+
+function textPredicate(negate: boolean): PredicateDefinition {
+  return {
+    description: negate ? "The capture's source text does not match the regular expression."
+      : "The capture's source text matches the regular expression.",
+    params: { capture: capture('Any node.'), regex: required(REGEX, 'A JavaScript regular expression.') },
+    compile(args) {
+      const regex = args.regex as RegExp;
+      return (context) => {
+        const node = get(context, args.capture);
+        return node ? regex.test(node.text) !== negate : false;
+      };
+    },
+  };
+}
+
+function valueKindPredicate(negate: boolean): PredicateDefinition {
+  return {
+    description: negate ? 'The captured expression is of none of the value kinds.' : 'The captured expression is of one of the value kinds.',
+    params: { capture: capture('An expression.'), kinds: required(VALUE_KIND_LIST, `Kinds: ${VALUE_KINDS.join(', ')}.`) },
+    compile(args) {
+      const kinds = args.kinds as ValueKind[];
+      return (context) => {
+        const node = get(context, args.capture);
+        if (!node) return false;
+        const actual = valueKinds(node);
+        return kinds.some((kind) => actual.has(kind)) !== negate;
+      };
+    },
+  };
+}
+
+function fileCallPredicate(negate: boolean): PredicateDefinition {
+  return {
+    description: negate ? 'The file makes no call to any of the names.' : 'The file calls one of the names somewhere.',
+    params: { names: required(GLOBS, 'Qualified call names.') },
+    compile(args) {
+      const matches = nameMatcher(args.names as string[]);
+      return (context) => containsAny(context, context.file.tree.rootNode, matches, []) !== negate;
+    },
+  };
+}
+
+function importPredicate(negate: boolean): PredicateDefinition {
+  return {
+    description: negate ? 'The file imports none of the modules.' : 'The file imports one of the modules (or a submodule).',
+    params: { modules: required(GLOBS, 'Module names, e.g. `logging`, `requests`, `boto3*`.') },
+    compile(args) {
+      const matches = nameMatcher((args.modules as string[]).flatMap((module) => [module, `${module}.*`]));
+      return (context) => [...context.model.modules].some((module) => matches(module)) !== negate;
+    },
+  };
+}
+
+function pathPredicate(negate: boolean): PredicateDefinition {
+  return {
+    description: negate ? "The file's path matches none of the globs." : "The file's path matches one of the globs.",
+    params: { globs: required(GLOBS, 'Repository-relative path globs, e.g. `tests/**`.') },
+    compile(args) {
+      const matches = pathMatcher(args.globs as string[]);
+      return (context) => matches(context.file.path) !== negate;
+    },
+  };
+}
+
+function insideCallPredicate(negate: boolean): PredicateDefinition {
+  return {
+    description: negate ? 'The capture is not an argument (at any depth) of a call to one of the names.'
+      : 'The capture is an argument (at any depth) of a call to one of the names.',
+    params: { capture: capture('Any node.'), names: required(GLOBS, 'Qualified call names.') },
+    compile(args) {
+      const matches = nameMatcher(args.names as string[]);
+      return (context) => {
+        const node = get(context, args.capture);
+        if (!node) return false;
+        for (let current = node.parent; current; current = current.parent) {
+          if (FUNCTION_BOUNDARY.has(current.type) || current.type === 'block') break;
+          if (current.type === 'call' && matches(context.model.qualifiedName(current))) return !negate;
+        }
+        return negate;
+      };
+    },
+  };
+}
+
+function enclosingFunctionPredicate(negate: boolean): PredicateDefinition {
+  return {
+    description: negate ? 'The capture is not inside a function whose name matches.' : 'The capture is inside a function whose name matches.',
+    params: { capture: capture('Any node.'), regex: required(REGEX, 'Regular expression over the function name.') },
+    compile(args) {
+      const regex = args.regex as RegExp;
+      return (context) => {
+        const node = get(context, args.capture);
+        if (!node) return false;
+        for (let current = node.parent; current; current = current.parent) {
+          if (current.type === 'function_definition') {
+            return regex.test(current.childForFieldName('name')?.text ?? '') !== negate;
+          }
+        }
+        return negate;
+      };
+    },
+  };
+}
+
+export const PREDICATES = {
+  calls: callPredicate(false),
+  'not-calls': callPredicate(true),
+  'has-keyword': {
+    description: 'The call passes at least one of the keyword arguments.',
+    params: { capture: capture('A call.'), names: required(STRINGS, 'Keyword names.') },
+    compile(args) {
+      const names = args.names as string[];
+      return (context) => {
+        const node = get(context, args.capture);
+        return node ? names.some((name) => callArguments(node).keywords.has(name)) : false;
+      };
+    },
+  },
+  'lacks-keyword': {
+    description: 'The call passes none of the keyword arguments. Unknown (never true) when the call has `**kwargs`.',
+    params: {
+      capture: capture('A call.'),
+      names: required(STRINGS, 'Keyword names; any one of them satisfies the call.'),
+      'positional-index': optional(INTEGER, 'The same parameter may be passed positionally at this index (0-based).'),
+    },
+    compile(args) {
+      const names = args.names as string[];
+      const index = args['positional-index'] as number | undefined;
+      return (context) => {
+        const node = get(context, args.capture);
+        if (!node) return false;
+        const call = callArguments(node);
+        if (call.hasStarKwargs) return false;
+        if (index !== undefined && (call.positional.length > index || call.hasStarArgs)) return false;
+        return !names.some((name) => call.keywords.has(name));
+      };
+    },
+  },
+  'keyword-value': {
+    description: 'The call passes the keyword with a value of one of the kinds, one of the exact source texts, or matching the regex.',
+    params: {
+      capture: capture('A call.'),
+      name: required(STRING, 'Keyword name.'),
+      kinds: optional(VALUE_KIND_LIST, 'Value kinds.'),
+      values: optional(STRINGS, 'Exact source texts, e.g. `True`.'),
+      regex: optional(REGEX, 'Regular expression over the value source text.'),
+    },
+    compile(args) {
+      return (context) => {
+        const node = get(context, args.capture);
+        const value = node && callArguments(node).keywords.get(args.name as string);
+        return value ? valueMatches(value, args) : false;
+      };
+    },
+  },
+  argument: {
+    description: 'The call has the argument (by position and/or keyword) and it has one of the kinds / texts / matches the regex.',
+    params: {
+      capture: capture('A call.'),
+      index: optional(INTEGER, 'Positional index, 0-based.'),
+      keyword: optional(STRING, 'Keyword name of the same parameter.'),
+      kinds: optional(VALUE_KIND_LIST, 'Value kinds.'),
+      values: optional(STRINGS, 'Exact source texts.'),
+      regex: optional(REGEX, 'Regular expression over the argument source text.'),
+    },
+    compile(args) {
+      return (context) => {
+        const node = get(context, args.capture);
+        if (!node) return false;
+        const { value } = argumentOf(node, args.index as number | undefined, args.keyword as string | undefined);
+        return value ? valueMatches(value, args) : false;
+      };
+    },
+  },
+  'argument-absent': {
+    description: 'The call does not pass the argument, and no `*args`/`**kwargs` could be passing it.',
+    params: {
+      capture: capture('A call.'),
+      index: optional(INTEGER, 'Positional index, 0-based.'),
+      keyword: optional(STRING, 'Keyword name of the same parameter.'),
+    },
+    compile(args) {
+      return (context) => {
+        const node = get(context, args.capture);
+        if (!node) return false;
+        const { value, unknown } = argumentOf(node, args.index as number | undefined, args.keyword as string | undefined);
+        return !value && !unknown;
+      };
+    },
+  },
+  'positional-count': {
+    description: 'The call passes between min and max positional arguments. Unknown (never true) with `*args`.',
+    params: { capture: capture('A call.'), min: optional(INTEGER, 'Minimum.'), max: optional(INTEGER, 'Maximum.') },
+    compile(args) {
+      const min = (args.min as number | undefined) ?? 0;
+      const max = (args.max as number | undefined) ?? Number.POSITIVE_INFINITY;
+      return (context) => {
+        const node = get(context, args.capture);
+        if (!node) return false;
+        const call = callArguments(node);
+        return !call.hasStarArgs && call.positional.length >= min && call.positional.length <= max;
+      };
+    },
+  },
+  'resolves-to': callPredicate(false),
+  'not-resolves-to': callPredicate(true),
+  inside: contextPredicate(false),
+  'not-inside': contextPredicate(true),
+  'body-contains': bodyPredicate(false),
+  'body-lacks': bodyPredicate(true),
+  'body-only': {
+    description: 'The body of the captured clause is exactly one statement of the given kinds (comments ignored).',
+    params: { capture: capture('A clause, compound statement or block.'), statements: required(STATEMENT_LIST, 'Statement kinds.') },
+    compile(args) {
+      const statements = args.statements as StatementKind[];
+      return (context) => {
+        const node = get(context, args.capture);
+        const body = node && bodyOf(node);
+        if (!body) return false;
+        const children = body.namedChildren.filter((child) => child.type !== 'comment');
+        const kind = children.length === 1 && children[0] ? statementKind(children[0]) : undefined;
+        return kind !== undefined && statements.includes(kind);
+      };
+    },
+  },
+  'value-kind': valueKindPredicate(false),
+  'not-value-kind': valueKindPredicate(true),
+  'text-matches': textPredicate(false),
+  'text-not-matches': textPredicate(true),
+  'same-text': {
+    description: 'Two captures have the same source text (ignoring whitespace).',
+    params: { a: capture('First capture.'), b: capture('Second capture.') },
+    compile(args) {
+      return (context) => {
+        const a = get(context, args.a);
+        const b = get(context, args.b);
+        return a !== undefined && b !== undefined && a.text.replace(/\s+/g, '') === b.text.replace(/\s+/g, '');
+      };
+    },
+  },
+  'number-outside': {
+    description: 'The captured integer literal lies outside [min, max].',
+    params: { capture: capture('An integer literal.'), min: required(INTEGER, 'Lowest allowed.'), max: required(INTEGER, 'Highest allowed.') },
+    compile(args) {
+      const min = args.min as number;
+      const max = args.max as number;
+      return (context) => {
+        const node = get(context, args.capture);
+        if (!node || !valueKinds(node).has('number')) return false;
+        const value = Number(node.text.replace(/_/g, ''));
+        return Number.isInteger(value) && (value < min || value > max);
+      };
+    },
+  },
+  'result-discarded': {
+    description: "The captured call is a statement of its own: its return value is thrown away.",
+    params: { capture: capture('A call.') },
+    compile(args) {
+      return (context) => get(context, args.capture)?.parent?.type === 'expression_statement';
+    },
+  },
+  'inside-call': insideCallPredicate(false),
+  'not-inside-call': insideCallPredicate(true),
+  'in-function-named': enclosingFunctionPredicate(false),
+  'not-in-function-named': enclosingFunctionPredicate(true),
+  'file-calls': fileCallPredicate(false),
+  'file-lacks-call': fileCallPredicate(true),
+  'file-imports': importPredicate(false),
+  'file-not-imports': importPredicate(true),
+  'path-matches': pathPredicate(false),
+  'path-not-matches': pathPredicate(true),
+} satisfies Record<string, PredicateDefinition>;
+
+export type PredicateName = keyof typeof PREDICATES;
+
+/** Checks one argument value against its declared type; returns the converted value or an error. */
+export function convertParam(spec: ParamType, value: unknown): { value: unknown } | { error: string } {
+  const isStringList = (list: unknown): list is string[] => Array.isArray(list) && list.every((item) => typeof item === 'string');
+  switch (spec.type) {
+    case 'capture':
+    case 'string':
+      return typeof value === 'string' && value !== '' ? { value } : { error: 'must be a non-empty string' };
+    case 'strings':
+    case 'globs':
+      if (typeof value === 'string') return { value: [value] };
+      return isStringList(value) && value.length > 0 ? { value } : { error: 'must be a string or a non-empty list of strings' };
+    case 'regex':
+      if (typeof value !== 'string') return { error: 'must be a regular expression in a string' };
+      try {
+        return { value: new RegExp(value, 'u') };
+      } catch (error) {
+        return { error: `is not a valid regular expression: ${(error as Error).message}` };
+      }
+    case 'integer':
+      return Number.isInteger(value) ? { value } : { error: 'must be an integer' };
+    case 'enum': {
+      const list = typeof value === 'string' ? [value] : value;
+      if (!isStringList(list) || list.length === 0) return { error: `must be one or more of: ${spec.values.join(', ')}` };
+      const unknown = list.filter((item) => !spec.values.includes(item));
+      return unknown.length === 0 ? { value: list } : { error: `has unknown value ${unknown.map((item) => `"${item}"`).join(', ')}; expected one of: ${spec.values.join(', ')}` };
+    }
+  }
+}
+
+export type { ParamSpec, ParamType };

@@ -1,0 +1,166 @@
+// Rule stage: runs every active rule's matcher over the parsed files and the snapshot, and
+// returns raw hits. All Python rules run as ONE combined tree-sitter query per file, so the tree
+// is walked once in C whatever the number of rules; predicates then filter the matches in JS.
+
+import { Buffer } from 'node:buffer';
+
+import Parser from 'tree-sitter';
+
+import { pythonLanguage } from '../parse/parse.ts';
+import type { ParsedFile, SyntaxNode } from '../parse/parse.ts';
+import type { Snapshot, SnapshotFile } from '../snapshot/snapshot.ts';
+import type { CompiledPython, CompiledText, LoadedRule, Rubric } from '../rules/load.ts';
+import type { Range } from '../rules/finding.ts';
+import { SemanticModel } from './semantic.ts';
+
+export interface RuleHit {
+  rule: LoadedRule;
+  path?: string;
+  range?: Range;
+  /** Placeholder values for the rule's message. */
+  values: Record<string, string>;
+  /** For Python hits: the captured nodes, for messages and replacements. */
+  captures?: ReadonlyMap<string, SyntaxNode>;
+}
+
+interface CombinedQuery {
+  query: Parser.Query;
+  /** Byte offset where each rule's patterns start in the combined source, ascending. */
+  segments: { start: number; rule: LoadedRule & { compiled: CompiledPython } }[];
+}
+
+const combinedQueries = new WeakMap<readonly LoadedRule[], CombinedQuery | null>();
+
+function combinedQuery(rules: readonly LoadedRule[]): CombinedQuery | null {
+  const cached = combinedQueries.get(rules);
+  if (cached !== undefined) return cached;
+  const segments: CombinedQuery['segments'] = [];
+  let source = '';
+  for (const rule of rules) {
+    if (rule.compiled.kind !== 'python') continue;
+    segments.push({ start: Buffer.byteLength(source), rule: rule as LoadedRule & { compiled: CompiledPython } });
+    source += `${rule.compiled.query}\n`;
+  }
+  const combined = segments.length > 0 ? { query: new Parser.Query(pythonLanguage, source), segments } : null;
+  combinedQueries.set(rules, combined);
+  return combined;
+}
+
+function ruleForPattern(combined: CombinedQuery, pattern: number): CombinedQuery['segments'][number] | undefined {
+  const offset = combined.query.startIndexForPattern(pattern);
+  let low = 0;
+  let high = combined.segments.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((combined.segments[middle]?.start ?? 0) <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return combined.segments[low];
+}
+
+export function nodeRange(node: SyntaxNode): Range {
+  return {
+    start: { line: node.startPosition.row + 1, column: node.startPosition.column + 1 },
+    end: { line: node.endPosition.row + 1, column: node.endPosition.column + 1 },
+  };
+}
+
+/** Runs the Python rules in `active` over one file. */
+export function runPythonRules(rubric: Rubric, file: ParsedFile, active: ReadonlySet<string>): RuleHit[] {
+  const combined = combinedQuery(rubric.rules);
+  if (!combined) return [];
+  const model = new SemanticModel(file.tree);
+  const hits: RuleHit[] = [];
+  const seen = new Set<string>();
+  for (const match of combined.query.matches(file.tree.rootNode)) {
+    const segment = ruleForPattern(combined, match.pattern);
+    if (!segment || !active.has(segment.rule.id) || !segment.rule.compiled.appliesTo(file.path)) continue;
+    const captures = new Map<string, SyntaxNode>();
+    for (const capture of match.captures) if (!captures.has(capture.name)) captures.set(capture.name, capture.node);
+    const context = { file, model, captures };
+    if (!segment.rule.compiled.predicates.every((predicate) => predicate(context))) continue;
+    const reported = captures.get(segment.rule.compiled.report);
+    if (!reported) continue;
+    // Two patterns of one rule may match the same node; report it once.
+    const key = `${segment.rule.id}:${reported.id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const values: Record<string, string> = {};
+    for (const [name, node] of captures) {
+      values[name] = node.text;
+      values[`${name}:qualified`] = model.qualifiedName(node) ?? node.text;
+    }
+    hits.push({ rule: segment.rule, path: file.path, range: nodeRange(reported), values, captures });
+  }
+  return hits;
+}
+
+/** Shannon entropy in bits per character. */
+export function entropy(text: string): number {
+  if (text.length === 0) return 0;
+  const counts = new Map<string, number>();
+  for (const char of text) counts.set(char, (counts.get(char) ?? 0) + 1);
+  let bits = 0;
+  for (const count of counts.values()) {
+    const p = count / text.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  return starts;
+}
+
+function positionAt(starts: number[], offset: number): { line: number; column: number } {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((starts[middle] ?? 0) <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return { line: low + 1, column: offset - (starts[low] ?? 0) + 1 };
+}
+
+/** Never echo a secret back: show its first four characters. */
+export function redact(secret: string): string {
+  return secret.length <= 8 ? '****' : `${secret.slice(0, 4)}****`;
+}
+
+export function runTextRule(rule: LoadedRule & { compiled: CompiledText }, file: SnapshotFile): RuleHit[] {
+  if (!rule.compiled.appliesTo(file.path)) return [];
+  const hits: RuleHit[] = [];
+  let starts: number[] | undefined;
+  const seen = new Set<number>();
+  for (const pattern of rule.compiled.patterns) {
+    pattern.lastIndex = 0;
+    for (const found of file.text.matchAll(pattern)) {
+      const whole = found[0];
+      const secret = found.groups?.secret ?? whole;
+      if (secret === '') continue;
+      if (rule.compiled.allow.some((allow) => allow.test(secret) || allow.test(whole))) continue;
+      if (entropy(secret) < rule.compiled.minEntropy) continue;
+      const offset = (found.index ?? 0) + (found.groups?.secret !== undefined ? whole.indexOf(secret) : 0);
+      if (seen.has(offset)) continue;
+      seen.add(offset);
+      starts ??= lineStarts(file.text);
+      const start = positionAt(starts, offset);
+      const end = positionAt(starts, offset + secret.length);
+      hits.push({ rule, path: file.path, range: { start, end }, values: { redacted: redact(secret), path: file.path } });
+    }
+  }
+  return hits;
+}
+
+export function runRepositoryRule(rule: LoadedRule, snapshot: Snapshot): RuleHit[] {
+  if (rule.compiled.kind !== 'repository') return [];
+  return rule.compiled.check(snapshot).map((hit) => {
+    const result: RuleHit = { rule, values: hit.values };
+    if (hit.path !== undefined) result.path = hit.path;
+    if (hit.line !== undefined) result.range = { start: { line: hit.line, column: 1 }, end: { line: hit.line, column: 1 } };
+    return result;
+  });
+}

@@ -1,0 +1,289 @@
+// Semantic model of one Python file (what ruff calls qualified-name resolution): imports, local
+// bindings that shadow builtins, and receivers built from known constructors, so that
+// `sp.run(...)`, `r(...)` and `s.get(...)` resolve to `subprocess.run`, … and `requests.Session.get`.
+// Built from a handful of tree-sitter queries; every walk is iterative and bounded by tree depth.
+
+import Parser from 'tree-sitter';
+
+import { PYTHON_BUILTINS } from './builtins.ts';
+import { pythonLanguage } from '../parse/parse.ts';
+import type { SyntaxNode, Tree } from '../parse/parse.ts';
+
+const SCOPE_TYPES = new Set(['function_definition', 'lambda', 'class_definition']);
+
+const BINDINGS_QUERY = `
+(import_statement name: (dotted_name) @import.module)
+(import_statement name: (aliased_import name: (dotted_name) @import.module alias: (identifier) @import.alias))
+(import_from_statement module_name: (dotted_name) @from.module name: (dotted_name) @from.name)
+(import_from_statement module_name: (dotted_name) @from.module name: (aliased_import name: (dotted_name) @from.name alias: (identifier) @from.alias))
+(function_definition name: (identifier) @def)
+(class_definition name: (identifier) @def)
+(assignment left: (identifier) @def)
+(assignment left: (pattern_list (identifier) @def))
+(assignment left: (tuple_pattern (identifier) @def))
+(augmented_assignment left: (identifier) @def)
+(for_statement left: (identifier) @def)
+(for_statement left: (pattern_list (identifier) @def))
+(as_pattern_target (identifier) @def)
+(parameters (identifier) @param)
+(parameters (default_parameter name: (identifier) @param))
+(parameters (typed_parameter (identifier) @param))
+(parameters (typed_default_parameter name: (identifier) @param))
+(parameters (list_splat_pattern (identifier) @param))
+(parameters (dictionary_splat_pattern (identifier) @param))
+(lambda_parameters (identifier) @param)
+(assignment left: (identifier) @receiver.name right: (call) @receiver.call)
+(assignment left: (attribute object: (identifier) @receiver.self attribute: (identifier) @receiver.attr) right: (call) @receiver.call)
+(with_item value: (as_pattern (call) @receiver.call alias: (as_pattern_target (identifier) @receiver.name)))
+`;
+
+let bindingsQuery: Parser.Query | undefined;
+
+/**
+ * Constructors whose results are tracked as typed receivers, mapped to the canonical type name.
+ * `{service}` is replaced by the call's first string argument (boto3's `client("s3")`).
+ */
+const CONSTRUCTOR_ALIASES: Record<string, string> = {
+  'requests.session': 'requests.Session',
+  'requests.sessions.Session': 'requests.Session',
+  'boto3.session.Session': 'boto3.Session',
+  'paramiko.client.SSHClient': 'paramiko.SSHClient',
+  'docker.client.from_env': 'docker.from_env',
+  'docker.DockerClient.from_env': 'docker.from_env',
+  'docker.client.DockerClient': 'docker.from_env',
+  'docker.DockerClient': 'docker.from_env',
+  'httpx.Client': 'httpx.Client',
+};
+
+const SERVICE_CONSTRUCTORS = new Set(['boto3.client', 'boto3.resource', 'boto3.Session.client', 'boto3.Session.resource']);
+
+interface Scope {
+  /** Names bound by imports in this scope, to their qualified names. */
+  imports: Map<string, string>;
+  /** Names bound in this scope by anything but an import (shadowing builtins and outer imports). */
+  locals: Set<string>;
+  /** Receivers: names (or `self.attr` in a class) bound to a call whose result type we track. */
+  receivers: Map<string, SyntaxNode | null>;
+}
+
+export class SemanticModel {
+  private readonly scopes = new Map<number, Scope>();
+  private readonly receiverTypes = new Map<SyntaxNode, string | undefined>();
+  private readonly moduleScopeId: number;
+  private readonly importedModules = new Set<string>();
+
+  constructor(tree: Tree) {
+    this.moduleScopeId = tree.rootNode.id;
+    bindingsQuery ??= new Parser.Query(pythonLanguage, BINDINGS_QUERY);
+    for (const match of bindingsQuery.matches(tree.rootNode)) this.record(match);
+  }
+
+  /** Modules imported anywhere in the file (`os.path`, `subprocess`, …). */
+  get modules(): ReadonlySet<string> {
+    return this.importedModules;
+  }
+
+  /**
+   * The qualified name of an expression: `subprocess.run`, `requests.Session.get`, `open` (a builtin),
+   * or undefined when it is a local or unknown name. A call node resolves to its callee's name.
+   */
+  qualifiedName(node: SyntaxNode): string | undefined {
+    let current: SyntaxNode | null = node.type === 'call' ? node.childForFieldName('function') : node;
+    const trailing: string[] = [];
+    while (current) {
+      switch (current.type) {
+        case 'identifier': {
+          const head = this.resolveIdentifier(current, trailing);
+          return head === undefined ? undefined : [head, ...trailing].join('.');
+        }
+        case 'attribute': {
+          const attribute = current.childForFieldName('attribute');
+          if (!attribute) return undefined;
+          trailing.unshift(attribute.text);
+          current = current.childForFieldName('object');
+          break;
+        }
+        case 'call': {
+          // `requests.Session().get`: the call's result is an instance of its constructor.
+          const type = this.callResultType(current);
+          return type === undefined ? undefined : [type, ...trailing].join('.');
+        }
+        case 'parenthesized_expression':
+          current = current.firstNamedChild;
+          break;
+        default:
+          return undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /** True when `name` is bound locally (def, assignment, parameter) where `node` can see it. */
+  isLocal(name: string, node: SyntaxNode): boolean {
+    for (const scope of this.visibleScopes(node)) {
+      if (scope.imports.has(name) || scope.receivers.has(name)) return false;
+      if (scope.locals.has(name)) return true;
+    }
+    return false;
+  }
+
+  private callResultType(call: SyntaxNode): string | undefined {
+    if (this.receiverTypes.has(call)) return this.receiverTypes.get(call);
+    this.receiverTypes.set(call, undefined); // guards against self-referential bindings
+    const callee = this.qualifiedName(call);
+    let type: string | undefined;
+    if (callee !== undefined && callee.includes('.')) {
+      type = CONSTRUCTOR_ALIASES[callee] ?? callee;
+      if (SERVICE_CONSTRUCTORS.has(type)) {
+        const service = firstStringArgument(call);
+        const kind = type.endsWith('resource') ? 'resource' : 'client';
+        type = service ? `boto3.${kind}:${service}` : `boto3.${kind}`;
+      }
+    }
+    this.receiverTypes.set(call, type);
+    return type;
+  }
+
+  private resolveIdentifier(identifier: SyntaxNode, trailing: string[]): string | undefined {
+    const name = identifier.text;
+    const scopes = this.visibleScopes(identifier);
+    // `self.session.get`: look up `self.session` among the class's tracked attributes.
+    if (name === 'self' && trailing.length > 0) {
+      const cls = enclosingOfType(identifier, 'class_definition');
+      const receiver = cls ? this.scopes.get(cls.id)?.receivers.get(`self.${trailing[0]}`) : undefined;
+      if (receiver) {
+        const type = this.callResultType(receiver);
+        if (type === undefined) return undefined;
+        trailing.shift();
+        return type;
+      }
+      return undefined;
+    }
+    for (const scope of scopes) {
+      const imported = scope.imports.get(name);
+      if (imported !== undefined) return imported;
+      if (scope.receivers.has(name)) {
+        const call = scope.receivers.get(name);
+        return call ? this.callResultType(call) : undefined;
+      }
+      if (scope.locals.has(name)) return undefined;
+    }
+    return PYTHON_BUILTINS.has(name) ? name : undefined;
+  }
+
+  /** Innermost first; class bodies are visible only to code directly inside them (Python's rule). */
+  private *visibleScopes(node: SyntaxNode): Generator<Scope> {
+    let first = true;
+    for (let current = node.parent; current; current = current.parent) {
+      if (!SCOPE_TYPES.has(current.type)) continue;
+      if (current.type === 'class_definition' && !first) continue;
+      first = false;
+      const scope = this.scopes.get(current.id);
+      if (scope) yield scope;
+    }
+    const module = this.scopes.get(this.moduleScopeId);
+    if (module) yield module;
+  }
+
+  private scopeFor(node: SyntaxNode, skipOwn = false): Scope {
+    let current = skipOwn ? node.parent : node;
+    for (; current; current = current.parent) {
+      if (SCOPE_TYPES.has(current.type)) break;
+    }
+    const id = current?.id ?? this.moduleScopeId;
+    let scope = this.scopes.get(id);
+    if (!scope) {
+      scope = { imports: new Map(), locals: new Set(), receivers: new Map() };
+      this.scopes.set(id, scope);
+    }
+    return scope;
+  }
+
+  private record(match: Parser.QueryMatch): void {
+    const captures = new Map(match.captures.map((capture) => [capture.name, capture.node]));
+    const module = captures.get('import.module');
+    if (module) {
+      const alias = captures.get('import.alias');
+      const dotted = module.text.replace(/\s+/g, '');
+      this.importedModules.add(dotted);
+      // `import os.path` binds `os`; `import os.path as p` binds `p` to `os.path`.
+      const [name, target] = alias ? [alias.text, dotted] : [dotted.split('.')[0] ?? dotted, dotted.split('.')[0] ?? dotted];
+      this.scopeFor(module).imports.set(name, target);
+      return;
+    }
+    const fromModule = captures.get('from.module');
+    const fromName = captures.get('from.name');
+    if (fromModule && fromName) {
+      const base = fromModule.text.replace(/\s+/g, '');
+      this.importedModules.add(base);
+      const alias = captures.get('from.alias');
+      this.scopeFor(fromModule).imports.set(alias?.text ?? fromName.text, `${base}.${fromName.text}`);
+      return;
+    }
+    const definition = captures.get('def');
+    if (definition) {
+      // A def's or class's name is bound in the scope around it, not in its own body.
+      const isOwnName = definition.parent?.type === 'function_definition' || definition.parent?.type === 'class_definition';
+      this.scopeFor(isOwnName ? definition.parent! : definition, isOwnName).locals.add(definition.text);
+      return;
+    }
+    const parameter = captures.get('param');
+    if (parameter) {
+      this.scopeFor(parameter).locals.add(parameter.text);
+      return;
+    }
+    const call = captures.get('receiver.call');
+    if (!call) return;
+    const selfName = captures.get('receiver.self');
+    const attribute = captures.get('receiver.attr');
+    if (selfName && attribute) {
+      if (selfName.text !== 'self') return;
+      const cls = enclosingOfType(call, 'class_definition');
+      if (cls) this.bindReceiver(this.scopeFor(cls), `self.${attribute.text}`, call);
+      return;
+    }
+    const name = captures.get('receiver.name');
+    if (name) this.bindReceiver(this.scopeFor(name), name.text, call);
+  }
+
+  /** Flow-insensitive: a name bound to two different calls in one scope has no known type. */
+  private bindReceiver(scope: Scope, name: string, call: SyntaxNode): void {
+    if (scope.receivers.has(name)) {
+      const previous = scope.receivers.get(name);
+      if (previous && previous.childForFieldName('function')?.text !== call.childForFieldName('function')?.text) {
+        scope.receivers.set(name, null);
+      }
+      return;
+    }
+    scope.receivers.set(name, call);
+  }
+}
+
+function enclosingOfType(node: SyntaxNode, type: string): SyntaxNode | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (current.type === type) return current;
+  }
+  return undefined;
+}
+
+function firstStringArgument(call: SyntaxNode): string | undefined {
+  const args = call.childForFieldName('arguments');
+  const first = args?.firstNamedChild;
+  if (first?.type === 'string') return stringLiteralValue(first);
+  const service = args?.namedChildren.find(
+    (arg) => arg.type === 'keyword_argument' && arg.childForFieldName('name')?.text === 'service_name',
+  );
+  const value = service?.childForFieldName('value');
+  return value?.type === 'string' ? stringLiteralValue(value) : undefined;
+}
+
+/** The value of a plain string literal (no interpolation), or undefined. */
+export function stringLiteralValue(node: SyntaxNode): string | undefined {
+  if (node.type !== 'string') return undefined;
+  let value = '';
+  for (const child of node.namedChildren) {
+    if (child.type === 'interpolation') return undefined;
+    if (child.type === 'string_content') value += child.text;
+  }
+  return value;
+}

@@ -1,0 +1,310 @@
+// The review pipeline: snapshot → parse → rules → score → Report. The CLI and the GitHub App
+// both call `reviewSnapshot`; nothing here touches GitHub, the terminal or the file system.
+
+import { createHash } from 'node:crypto';
+
+import { runPythonRules, runRepositoryRule, runTextRule } from './analysis/run.ts';
+import type { RuleHit } from './analysis/run.ts';
+import { parsePython } from './parse/parse.ts';
+import { REPORT_SCHEMA_VERSION } from './report/model.ts';
+import type { ChapterGrade, Report, RuleSummary } from './report/model.ts';
+import { chapterLabel, chapterOrder } from './rubric/course.ts';
+import type { CourseChapter } from './rubric/course.ts';
+import { activeRuleIds, courseChapter, gradeChapter } from './rubric/score.ts';
+import type { RequirementEvidence } from './rubric/score.ts';
+import { findSuppressions, suppressionFor } from './rubric/suppressions.ts';
+import type { Suppression } from './rubric/suppressions.ts';
+import type { Finding, Range } from './rules/finding.ts';
+import { chapterFolder } from './rules/load.ts';
+import type { CompiledText, LoadedRule, Rubric } from './rules/load.ts';
+import type { ChapterId, Severity } from './rules/rule.ts';
+import type { Snapshot } from './snapshot/snapshot.ts';
+
+export type { Rubric } from './rules/load.ts';
+
+export interface ReviewOptions {
+  rubric: Rubric;
+  /** One chapter, or every chapter of the course. */
+  chapter: ChapterId | 'all';
+}
+
+export class ReviewError extends Error {
+  override name = 'ReviewError';
+}
+
+/** Rules the engine itself reports through; documented like any other rule. */
+export const ENGINE_RULES = { syntaxError: 'syntax-error', invalidSuppression: 'invalid-suppression' } as const;
+
+export const TOOL_VERSION = '0.1.0';
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+const PYTHON_FILE = /\.pyw?$/;
+
+const clean = (text: string, limit = 60) => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > limit ? `${flat.slice(0, limit - 1)}…` : flat;
+};
+
+/** Fills `{name}` placeholders; `{name:qualified}` gives a capture's resolved name. */
+export function fillTemplate(template: string, values: Record<string, string>, shorten: boolean): string {
+  return template.replace(/\{([A-Za-z_][\w.-]*(?::qualified)?)\}/g, (whole, name: string) => {
+    const value = values[name];
+    if (value === undefined) return whole;
+    return shorten ? clean(value) : value;
+  });
+}
+
+export function reviewSnapshot(snapshot: Snapshot, options: ReviewOptions): Report {
+  const { rubric } = options;
+  const { course } = rubric;
+  const rulesById = new Map(rubric.rules.map((rule) => [rule.id, rule]));
+  const gradedChapters = chaptersToGrade(options);
+  const active = activeRuleIds(rubric.rules, course, options.chapter);
+  const requirementIds = new Set(gradedChapters.flatMap((chapter) => chapter.requirements.map((requirement) => requirement.rule)));
+  const matching = new Set([...active].filter((id) => rulesById.get(id)?.kind === 'violation'));
+  for (const id of requirementIds) matching.add(id);
+
+  const hits: RuleHit[] = [];
+  const engineFindings: Finding[] = [];
+  let pythonFiles = 0;
+  let lines = 0;
+  let syntaxErrors = 0;
+  const suppressionsByPath = new Map<string, Suppression[]>();
+  const knownRules = new Set(rulesById.keys());
+
+  for (const file of snapshot.files.values()) {
+    const { suppressions, problems } = findSuppressions(file, knownRules);
+    if (suppressions.length > 0) suppressionsByPath.set(file.path, suppressions);
+    for (const problem of problems) {
+      const range = { start: { line: problem.line, column: problem.column }, end: { line: problem.line, column: problem.endColumn } };
+      const finding = engineFinding(rulesById.get(ENGINE_RULES.invalidSuppression), file.path, range, { problem: problem.problem });
+      if (finding) engineFindings.push(finding);
+    }
+    if (!PYTHON_FILE.test(file.path)) continue;
+    pythonFiles += 1;
+    lines += countLines(file.text);
+    const parsed = parsePython(file);
+    if (parsed.syntaxProblem) {
+      syntaxErrors += 1;
+      const problem = parsed.syntaxProblem;
+      const range = { start: { line: problem.line, column: problem.column }, end: { line: problem.endLine, column: Math.max(problem.endColumn, problem.column + 1) } };
+      const finding = engineFinding(rulesById.get(ENGINE_RULES.syntaxError), file.path, range, { problem: problem.description });
+      if (finding) engineFindings.push(finding);
+    }
+    hits.push(...runPythonRules(rubric, parsed, matching));
+  }
+  for (const rule of rubric.rules) {
+    if (!matching.has(rule.id)) continue;
+    if (rule.compiled.kind === 'text') {
+      for (const file of snapshot.files.values()) hits.push(...runTextRule(rule as LoadedRule & { compiled: CompiledText }, file));
+    } else if (rule.compiled.kind === 'repository') {
+      hits.push(...runRepositoryRule(rule, snapshot));
+    }
+  }
+
+  // Violations become findings; requirement hits are evidence.
+  const evidenceCounts = new Map<string, number>();
+  const violationFindings: Finding[] = [...engineFindings];
+  for (const hit of hits) {
+    if (hit.rule.kind === 'requirement') {
+      evidenceCounts.set(hit.rule.id, (evidenceCounts.get(hit.rule.id) ?? 0) + 1);
+      continue;
+    }
+    violationFindings.push(findingFromHit(hit, snapshot));
+  }
+  assignFingerprints(violationFindings, snapshot);
+
+  const findings: Finding[] = [];
+  const suppressed: Finding[] = [];
+  for (const finding of violationFindings) {
+    const isEngine = finding.ruleId === ENGINE_RULES.syntaxError || finding.ruleId === ENGINE_RULES.invalidSuppression;
+    const suppression = finding.path && finding.range && !isEngine
+      ? suppressionFor(suppressionsByPath.get(finding.path) ?? [], finding.ruleId, finding.range.start.line) : undefined;
+    if (suppression) suppressed.push({ ...finding, suppression: { reason: suppression.reason, line: suppression.line } });
+    else findings.push(finding);
+  }
+
+  const evidence = new Map<string, RequirementEvidence>();
+  for (const id of requirementIds) {
+    const rule = rulesById.get(id);
+    if (!rule?.requirement) continue;
+    const blockingRules = rule.requirement.unlessViolated.filter((blocking) => findings.some((finding) => finding.ruleId === blocking));
+    evidence.set(id, { rule, count: evidenceCounts.get(id) ?? 0, blockingRules });
+  }
+  const unmetMessage = (item: RequirementEvidence) => {
+    const base = fillTemplate(item.rule.message, { count: String(item.count) }, false);
+    return item.blockingRules.length === 0 ? base
+      : `${base} (Still reported: ${item.blockingRules.map((id) => `\`${id}\``).join(', ')}.)`;
+  };
+  const grades: ChapterGrade[] = gradedChapters.map((chapter) => gradeChapter({
+    course, chapter, rules: rulesById, findings, suppressed, evidence, unmetMessage,
+  }));
+
+  // Each unmet requirement is a finding of its own severity, reported once.
+  const unmet = new Map<string, Finding>();
+  for (const grade of grades) {
+    for (const requirement of grade.requirements) {
+      const rule = rulesById.get(requirement.ruleId);
+      if (requirement.met || !rule || unmet.has(rule.id)) continue;
+      unmet.set(rule.id, {
+        ruleId: rule.id,
+        severity: rule.severity,
+        message: requirement.message,
+        fix: { hint: rule.fix.hint },
+        fingerprint: fingerprint(rule.id, '', 'requirement'),
+      });
+    }
+  }
+  findings.push(...unmet.values());
+  findings.sort(compareFindings);
+  suppressed.sort(compareFindings);
+
+  const overallPercent = grades.length === 0 ? 100 : Math.round((10 * grades.reduce((sum, grade) => sum + grade.percent, 0)) / grades.length) / 10;
+  const referenced = new Set([...findings, ...suppressed].map((finding) => finding.ruleId));
+  for (const grade of grades) for (const requirement of grade.requirements) referenced.add(requirement.ruleId);
+  const rules: Record<string, RuleSummary> = {};
+  for (const id of [...referenced].sort()) {
+    const rule = rulesById.get(id);
+    if (rule) rules[id] = summarise(rule, course.docsUrl);
+  }
+  const doneWell = [...new Set(grades.flatMap((grade) => grade.requirements.filter((requirement) => requirement.met).map((requirement) => requirement.message)))];
+
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'opsgrade', version: TOOL_VERSION },
+    source: snapshot.source,
+    course: course.name,
+    chapter: options.chapter,
+    grades,
+    overall: { percent: overallPercent, passed: grades.every((grade) => grade.passed) },
+    findings,
+    suppressed,
+    notices: [...snapshot.notices],
+    fixFirst: fixFirst(findings, grades),
+    doneWell,
+    rules,
+    stats: { files: snapshot.files.size, pythonFiles, lines, syntaxErrors },
+  };
+}
+
+function chaptersToGrade(options: ReviewOptions): CourseChapter[] {
+  const { course } = options.rubric;
+  if (options.chapter === 'all') return course.chapters;
+  const chapter = courseChapter(course, options.chapter);
+  if (!chapter) throw new ReviewError(`The course "${course.name}" has no ${chapterLabel(options.chapter)}.`);
+  return [chapter];
+}
+
+function countLines(text: string): number {
+  if (text === '') return 0;
+  let count = 1;
+  for (let at = text.indexOf('\n'); at !== -1 && at < text.length - 1; at = text.indexOf('\n', at + 1)) count += 1;
+  return count;
+}
+
+function engineFinding(rule: LoadedRule | undefined, path: string, range: Range, values: Record<string, string>): Finding | undefined {
+  if (!rule) return undefined;
+  return { ruleId: rule.id, severity: rule.severity, message: fillTemplate(rule.message, values, false), path, range, fix: { hint: rule.fix.hint }, fingerprint: '' };
+}
+
+function findingFromHit(hit: RuleHit, snapshot: Snapshot): Finding {
+  const { rule } = hit;
+  const finding: Finding = {
+    ruleId: rule.id,
+    severity: rule.severity,
+    message: fillTemplate(rule.message, hit.values, true),
+    fix: { hint: fillTemplate(rule.fix.hint, hit.values, true) },
+    fingerprint: '',
+  };
+  if (hit.path !== undefined) finding.path = hit.path;
+  if (hit.range) {
+    finding.range = hit.range;
+    // Repository checks know the line only: underline the whole line.
+    if (hit.range.start.column === hit.range.end.column && hit.range.start.line === hit.range.end.line && hit.path) {
+      const text = snapshot.files.get(hit.path)?.text.split('\n')[hit.range.start.line - 1] ?? '';
+      finding.range = { start: hit.range.start, end: { line: hit.range.start.line, column: text.trimEnd().length + 1 } };
+    }
+  }
+  const replacement = rule.fix.replacement;
+  if (replacement && hit.captures) {
+    const target = hit.captures.get(replacement.target ?? (rule.match.kind === 'python' ? rule.match.report : ''));
+    if (target) {
+      finding.fix = {
+        hint: finding.fix?.hint ?? rule.fix.hint,
+        replacement: {
+          range: {
+            start: { line: target.startPosition.row + 1, column: target.startPosition.column + 1 },
+            end: { line: target.endPosition.row + 1, column: target.endPosition.column + 1 },
+          },
+          text: fillTemplate(replacement.template, hit.values, false),
+          safety: replacement.safety,
+        },
+      };
+    }
+  }
+  return finding;
+}
+
+function fingerprint(ruleId: string, path: string, code: string): string {
+  return createHash('sha256').update(`${ruleId}\0${path}\0${code}`).digest('hex').slice(0, 16);
+}
+
+/** Rule, path and the reported line's text (whitespace-normalised), numbered when repeated. */
+function assignFingerprints(findings: Finding[], snapshot: Snapshot): void {
+  const occurrences = new Map<string, number>();
+  for (const finding of [...findings].sort(compareFindings)) {
+    const line = finding.path && finding.range ? snapshot.files.get(finding.path)?.text.split('\n')[finding.range.start.line - 1] ?? '' : '';
+    const base = fingerprint(finding.ruleId, finding.path ?? '', line.replace(/\s+/g, ' ').trim());
+    const seen = occurrences.get(base) ?? 0;
+    occurrences.set(base, seen + 1);
+    finding.fingerprint = seen === 0 ? base : `${base}-${seen}`;
+  }
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  if ((a.path === undefined) !== (b.path === undefined)) return a.path === undefined ? -1 : 1;
+  return (a.path ?? '').localeCompare(b.path ?? '')
+    || (a.range?.start.line ?? 0) - (b.range?.start.line ?? 0)
+    || (a.range?.start.column ?? 0) - (b.range?.start.column ?? 0)
+    || a.ruleId.localeCompare(b.ruleId);
+}
+
+/** The costliest rules first (points lost or missed), one finding each, at most five. */
+function fixFirst(findings: readonly Finding[], grades: readonly ChapterGrade[]): Finding[] {
+  const cost = new Map<string, number>();
+  for (const grade of grades) {
+    for (const deduction of grade.deductions) cost.set(deduction.ruleId, Math.max(cost.get(deduction.ruleId) ?? 0, deduction.points));
+    for (const requirement of grade.requirements) {
+      if (!requirement.met) cost.set(requirement.ruleId, Math.max(cost.get(requirement.ruleId) ?? 0, requirement.points));
+    }
+  }
+  const firstByRule = new Map<string, Finding>();
+  for (const finding of findings) if (!firstByRule.has(finding.ruleId)) firstByRule.set(finding.ruleId, finding);
+  return [...firstByRule.values()]
+    .filter((finding) => (cost.get(finding.ruleId) ?? 0) > 0 || finding.severity === 'error')
+    .sort((a, b) => (cost.get(b.ruleId) ?? 0) - (cost.get(a.ruleId) ?? 0)
+      || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareFindings(a, b))
+    .slice(0, 5);
+}
+
+export function summarise(rule: LoadedRule, docsUrl: string): RuleSummary {
+  return {
+    id: rule.id,
+    title: rule.title,
+    kind: rule.kind,
+    area: rule.area,
+    severity: rule.severity,
+    chapter: rule.chapter,
+    docs: rule.docs,
+    fixHint: rule.fix.hint,
+    equivalents: rule.equivalents,
+    helpUri: helpUri(rule, docsUrl),
+  };
+}
+
+/** Rules are documented one page per chapter, each rule under its own anchor. */
+export function helpUri(rule: { id: string; chapter: ChapterId }, docsUrl: string): string {
+  return `${docsUrl.replace(/\/?$/, '/')}${chapterFolder(rule.chapter)}.md#${rule.id}`;
+}
+
+export { chapterOrder };
