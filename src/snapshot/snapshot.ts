@@ -14,7 +14,9 @@ export type NoticeKind =
   | 'unreadable'
   | 'archive-too-large'
   | 'archive-invalid'
-  | 'syntax-too-deep';
+  | 'syntax-too-deep'
+  /** Committed installed packages or tool caches (`site-packages/`, `__pycache__/`, …): listed in `paths`, not read. */
+  | 'vendored-skipped';
 
 export interface Notice {
   kind: NoticeKind;
