@@ -64,43 +64,7 @@ export function reviewSnapshot(snapshot: Snapshot, options: ReviewOptions): Repo
   const matching = new Set([...active].filter((id) => rulesById.get(id)?.kind === 'violation'));
   for (const id of requirementIds) matching.add(id);
 
-  const hits: RuleHit[] = [];
-  const engineFindings: Finding[] = [];
-  let pythonFiles = 0;
-  let lines = 0;
-  let syntaxErrors = 0;
-  const suppressionsByPath = new Map<string, Suppression[]>();
-  const knownRules = new Set(rulesById.keys());
-
-  for (const file of snapshot.files.values()) {
-    const { suppressions, problems } = findSuppressions(file, knownRules);
-    if (suppressions.length > 0) suppressionsByPath.set(file.path, suppressions);
-    for (const problem of problems) {
-      const range = { start: { line: problem.line, column: problem.column }, end: { line: problem.line, column: problem.endColumn } };
-      const finding = engineFinding(rulesById.get(ENGINE_RULES.invalidSuppression), file.path, range, { problem: problem.problem });
-      if (finding) engineFindings.push(finding);
-    }
-    if (!PYTHON_FILE.test(file.path)) continue;
-    pythonFiles += 1;
-    lines += countLines(file.text);
-    const parsed = parsePython(file);
-    if (parsed.syntaxProblem) {
-      syntaxErrors += 1;
-      const problem = parsed.syntaxProblem;
-      const range = { start: { line: problem.line, column: problem.column }, end: { line: problem.endLine, column: Math.max(problem.endColumn, problem.column + 1) } };
-      const finding = engineFinding(rulesById.get(ENGINE_RULES.syntaxError), file.path, range, { problem: problem.description });
-      if (finding) engineFindings.push(finding);
-    }
-    hits.push(...runPythonRules(rubric, parsed, matching));
-  }
-  for (const rule of rubric.rules) {
-    if (!matching.has(rule.id)) continue;
-    if (rule.compiled.kind === 'text') {
-      for (const file of snapshot.files.values()) hits.push(...runTextRule(rule as LoadedRule & { compiled: CompiledText }, file));
-    } else if (rule.compiled.kind === 'repository') {
-      hits.push(...runRepositoryRule(rule, snapshot));
-    }
-  }
+  const { hits, engineFindings, suppressionsByPath, stats } = collectRuleHits(rubric, snapshot, matching);
 
   // Violations become findings; requirement hits are evidence.
   const evidenceCounts = new Map<string, number>();
@@ -183,8 +147,60 @@ export function reviewSnapshot(snapshot: Snapshot, options: ReviewOptions): Repo
     fixFirst: fixFirst(findings, grades),
     doneWell,
     rules,
-    stats: { files: snapshot.files.size, pythonFiles, lines, syntaxErrors },
+    stats,
   };
+}
+
+export interface CollectedHits {
+  hits: RuleHit[];
+  /** Syntax errors and unusable suppression comments. */
+  engineFindings: Finding[];
+  suppressionsByPath: Map<string, Suppression[]>;
+  stats: Report['stats'];
+}
+
+/** Parse and rule stages: every file parsed once, every rule in `matching` run once. */
+export function collectRuleHits(rubric: Rubric, snapshot: Snapshot, matching: ReadonlySet<string>): CollectedHits {
+  const rulesById = new Map(rubric.rules.map((rule) => [rule.id, rule]));
+  const hits: RuleHit[] = [];
+  const engineFindings: Finding[] = [];
+  let pythonFiles = 0;
+  let lines = 0;
+  let syntaxErrors = 0;
+  const suppressionsByPath = new Map<string, Suppression[]>();
+  const knownRules = new Set(rulesById.keys());
+
+  for (const file of snapshot.files.values()) {
+    const { suppressions, problems } = findSuppressions(file, knownRules);
+    if (suppressions.length > 0) suppressionsByPath.set(file.path, suppressions);
+    for (const problem of problems) {
+      const range = { start: { line: problem.line, column: problem.column }, end: { line: problem.line, column: problem.endColumn } };
+      const finding = engineFinding(rulesById.get(ENGINE_RULES.invalidSuppression), file.path, range, { problem: problem.problem });
+      if (finding) engineFindings.push(finding);
+    }
+    if (!PYTHON_FILE.test(file.path)) continue;
+    pythonFiles += 1;
+    lines += countLines(file.text);
+    const parsed = parsePython(file);
+    if (parsed.syntaxProblem) {
+      syntaxErrors += 1;
+      const problem = parsed.syntaxProblem;
+      const range = { start: { line: problem.line, column: problem.column }, end: { line: problem.endLine, column: Math.max(problem.endColumn, problem.column + 1) } };
+      const finding = engineFinding(rulesById.get(ENGINE_RULES.syntaxError), file.path, range, { problem: problem.description });
+      if (finding) engineFindings.push(finding);
+    }
+    hits.push(...runPythonRules(rubric, parsed, matching));
+  }
+  for (const rule of rubric.rules) {
+    if (!matching.has(rule.id)) continue;
+    if (rule.compiled.kind === 'text') {
+      for (const file of snapshot.files.values()) hits.push(...runTextRule(rule as LoadedRule & { compiled: CompiledText }, file));
+    } else if (rule.compiled.kind === 'repository') {
+      hits.push(...runRepositoryRule(rule, snapshot));
+    }
+  }
+
+  return { hits, engineFindings, suppressionsByPath, stats: { files: snapshot.files.size, pythonFiles, lines, syntaxErrors } };
 }
 
 function chaptersToGrade(options: ReviewOptions): CourseChapter[] {

@@ -60,8 +60,8 @@ const SERVICE_CONSTRUCTORS = new Set(['boto3.client', 'boto3.resource', 'boto3.S
 interface Scope {
   /** Names bound by imports in this scope, to their qualified names. */
   imports: Map<string, string>;
-  /** Names bound in this scope by anything but an import (shadowing builtins and outer imports). */
-  locals: Set<string>;
+  /** Names bound in this scope by anything but an import, to where they are first bound. */
+  locals: Map<string, number>;
   /** Receivers: names (or `self.attr` in a class) bound to a call whose result type we track. */
   receivers: Map<string, SyntaxNode | null>;
 }
@@ -122,7 +122,7 @@ export class SemanticModel {
   isLocal(name: string, node: SyntaxNode): boolean {
     for (const scope of this.visibleScopes(node)) {
       if (scope.imports.has(name) || scope.receivers.has(name)) return false;
-      if (scope.locals.has(name)) return true;
+      if (this.boundBefore(scope, name, node)) return true;
     }
     return false;
   }
@@ -166,9 +166,23 @@ export class SemanticModel {
         const call = scope.receivers.get(name);
         return call ? this.callResultType(call) : undefined;
       }
-      if (scope.locals.has(name)) return undefined;
+      if (this.boundBefore(scope, name, identifier)) return undefined;
     }
     return PYTHON_BUILTINS.has(name) ? name : undefined;
+  }
+
+  /**
+   * Module-level code runs top to bottom: `exit(2)` before a later `def exit` still calls the
+   * builtin. Code inside functions runs later, so it sees every module-level binding.
+   */
+  private boundBefore(scope: Scope, name: string, use: SyntaxNode): boolean {
+    const boundAt = scope.locals.get(name);
+    if (boundAt === undefined) return false;
+    if (scope !== this.scopes.get(this.moduleScopeId)) return true;
+    for (let current = use.parent; current; current = current.parent) {
+      if (SCOPE_TYPES.has(current.type)) return true;
+    }
+    return boundAt < use.startIndex;
   }
 
   /** Innermost first; class bodies are visible only to code directly inside them (Python's rule). */
@@ -193,7 +207,7 @@ export class SemanticModel {
     const id = current?.id ?? this.moduleScopeId;
     let scope = this.scopes.get(id);
     if (!scope) {
-      scope = { imports: new Map(), locals: new Set(), receivers: new Map() };
+      scope = { imports: new Map(), locals: new Map(), receivers: new Map() };
       this.scopes.set(id, scope);
     }
     return scope;
@@ -224,12 +238,12 @@ export class SemanticModel {
     if (definition) {
       // A def's or class's name is bound in the scope around it, not in its own body.
       const isOwnName = definition.parent?.type === 'function_definition' || definition.parent?.type === 'class_definition';
-      this.scopeFor(isOwnName ? definition.parent! : definition, isOwnName).locals.add(definition.text);
+      addLocal(this.scopeFor(isOwnName ? definition.parent! : definition, isOwnName), definition);
       return;
     }
     const parameter = captures.get('param');
     if (parameter) {
-      this.scopeFor(parameter).locals.add(parameter.text);
+      addLocal(this.scopeFor(parameter), parameter);
       return;
     }
     const call = captures.get('receiver.call');
@@ -257,6 +271,11 @@ export class SemanticModel {
     }
     scope.receivers.set(name, call);
   }
+}
+
+function addLocal(scope: Scope, name: SyntaxNode): void {
+  const previous = scope.locals.get(name.text);
+  if (previous === undefined || name.startIndex < previous) scope.locals.set(name.text, name.startIndex);
 }
 
 function enclosingOfType(node: SyntaxNode, type: string): SyntaxNode | undefined {

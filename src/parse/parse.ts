@@ -60,12 +60,23 @@ export function firstSyntaxProblem(root: SyntaxNode): SyntaxProblem | undefined 
   const cursor = root.walk();
   for (;;) {
     const node = cursor.currentNode;
-    if (node.isMissing || node.type === 'ERROR') return describe(node);
+    if (node.isMissing) return describe(node);
+    if (node.type === 'ERROR' && !node.children.some((child) => child.hasError)) return describe(stuckPoint(node));
     if (node.hasError && cursor.gotoFirstChild()) continue;
     while (!cursor.gotoNextSibling()) {
       if (!cursor.gotoParent()) return undefined;
     }
   }
+}
+
+const COMPLETE_STATEMENT = /(_statement|_definition|^comment)$/;
+
+/**
+ * tree-sitter may wrap valid statements before the real problem in one ERROR node; the parser got
+ * stuck at the first child that is not a complete statement.
+ */
+function stuckPoint(error: SyntaxNode): SyntaxNode {
+  return error.children.find((child) => !COMPLETE_STATEMENT.test(child.type)) ?? error;
 }
 
 function describe(node: SyntaxNode): SyntaxProblem {
@@ -76,7 +87,7 @@ function describe(node: SyntaxNode): SyntaxProblem {
     endColumn: node.endPosition.column + 1,
   };
   if (node.isMissing) return { ...at, description: `missing \`${node.type}\`` };
-  const first = node.firstChild;
+  const first = node.childCount === 0 ? node : node.firstChild;
   const token = first && first.childCount === 0 ? first.text : node.text.split('\n', 1)[0] ?? '';
   const shown = token.length > 30 ? `${token.slice(0, 30)}…` : token;
   return { ...at, description: shown.trim() ? `unexpected \`${shown.trim()}\`` : 'unexpected input' };
