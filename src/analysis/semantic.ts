@@ -9,15 +9,16 @@ import { PYTHON_BUILTINS } from './builtins.ts';
 import { pythonLanguage } from '../parse/parse.ts';
 import type { SyntaxNode, Tree } from '../parse/parse.ts';
 
-const SCOPE_TYPES = new Set(['function_definition', 'lambda', 'class_definition']);
-
 const BINDINGS_QUERY = `
 (import_statement name: (dotted_name) @import.module)
 (import_statement name: (aliased_import name: (dotted_name) @import.module alias: (identifier) @import.alias))
 (import_from_statement module_name: (dotted_name) @from.module name: (dotted_name) @from.name)
 (import_from_statement module_name: (dotted_name) @from.module name: (aliased_import name: (dotted_name) @from.name alias: (identifier) @from.alias))
-(function_definition name: (identifier) @def)
-(class_definition name: (identifier) @def)
+(function_definition) @scope.function
+(class_definition) @scope.class
+(lambda) @scope.function
+(function_definition name: (identifier) @def.own)
+(class_definition name: (identifier) @def.own)
 (assignment left: (identifier) @def)
 (assignment left: (pattern_list (identifier) @def))
 (assignment left: (tuple_pattern (identifier) @def))
@@ -58,6 +59,11 @@ const CONSTRUCTOR_ALIASES: Record<string, string> = {
 const SERVICE_CONSTRUCTORS = new Set(['boto3.client', 'boto3.resource', 'boto3.Session.client', 'boto3.Session.resource']);
 
 interface Scope {
+  kind: 'module' | 'function' | 'class';
+  start: number;
+  end: number;
+  /** Index of the enclosing scope in `SemanticModel.scopes`; -1 for the module. */
+  parent: number;
   /** Names bound by imports in this scope, to their qualified names. */
   imports: Map<string, string>;
   /** Names bound in this scope by anything but an import, to where they are first bound. */
@@ -66,16 +72,38 @@ interface Scope {
   receivers: Map<string, SyntaxNode | null>;
 }
 
+function newScope(kind: Scope['kind'], start: number, end: number, parent: number): Scope {
+  return { kind, start, end, parent, imports: new Map(), locals: new Map(), receivers: new Map() };
+}
+
 export class SemanticModel {
-  private readonly scopes = new Map<number, Scope>();
+  /**
+   * Scopes sorted by start offset; index 0 is the module. Looking a node's scope up by offset keeps
+   * every lookup in JavaScript: walking `node.parent` crosses into the native addon at each step.
+   */
+  private readonly scopes: Scope[];
   private readonly receiverTypes = new Map<SyntaxNode, string | undefined>();
-  private readonly moduleScopeId: number;
   private readonly importedModules = new Set<string>();
 
   constructor(tree: Tree) {
-    this.moduleScopeId = tree.rootNode.id;
     bindingsQuery ??= new Parser.Query(pythonLanguage, BINDINGS_QUERY);
-    for (const match of bindingsQuery.matches(tree.rootNode)) this.record(match);
+    const matches = bindingsQuery.matches(tree.rootNode);
+    this.scopes = [newScope('module', 0, Number.POSITIVE_INFINITY, -1)];
+    const definitions: { kind: Scope['kind']; start: number; end: number }[] = [];
+    for (const match of matches) {
+      const capture = match.captures[0];
+      if (capture?.name === 'scope.function' || capture?.name === 'scope.class') {
+        definitions.push({ kind: capture.name === 'scope.class' ? 'class' : 'function', start: capture.node.startIndex, end: capture.node.endIndex });
+      }
+    }
+    definitions.sort((a, b) => a.start - b.start || b.end - a.end);
+    const open: number[] = [0];
+    for (const definition of definitions) {
+      while (open.length > 1 && (this.scopes[open[open.length - 1] ?? 0]?.end ?? 0) <= definition.start) open.pop();
+      this.scopes.push(newScope(definition.kind, definition.start, definition.end, open[open.length - 1] ?? 0));
+      open.push(this.scopes.length - 1);
+    }
+    for (const match of matches) this.record(match);
   }
 
   /** Modules imported anywhere in the file (`os.path`, `subprocess`, …). */
@@ -120,9 +148,10 @@ export class SemanticModel {
 
   /** True when `name` is bound locally (def, assignment, parameter) where `node` can see it. */
   isLocal(name: string, node: SyntaxNode): boolean {
-    for (const scope of this.visibleScopes(node)) {
+    const use = node.startIndex;
+    for (const scope of this.visibleScopes(use)) {
       if (scope.imports.has(name) || scope.receivers.has(name)) return false;
-      if (this.boundBefore(scope, name, node)) return true;
+      if (this.boundBefore(scope, name, use)) return true;
     }
     return false;
   }
@@ -146,11 +175,11 @@ export class SemanticModel {
 
   private resolveIdentifier(identifier: SyntaxNode, trailing: string[]): string | undefined {
     const name = identifier.text;
-    const scopes = this.visibleScopes(identifier);
+    const use = identifier.startIndex;
     // `self.session.get`: look up `self.session` among the class's tracked attributes.
     if (name === 'self' && trailing.length > 0) {
-      const cls = enclosingOfType(identifier, 'class_definition');
-      const receiver = cls ? this.scopes.get(cls.id)?.receivers.get(`self.${trailing[0]}`) : undefined;
+      const cls = this.enclosingClass(use);
+      const receiver = cls?.receivers.get(`self.${trailing[0]}`);
       if (receiver) {
         const type = this.callResultType(receiver);
         if (type === undefined) return undefined;
@@ -159,14 +188,14 @@ export class SemanticModel {
       }
       return undefined;
     }
-    for (const scope of scopes) {
+    for (const scope of this.visibleScopes(use)) {
       const imported = scope.imports.get(name);
       if (imported !== undefined) return imported;
       if (scope.receivers.has(name)) {
         const call = scope.receivers.get(name);
         return call ? this.callResultType(call) : undefined;
       }
-      if (this.boundBefore(scope, name, identifier)) return undefined;
+      if (this.boundBefore(scope, name, use)) return undefined;
     }
     return PYTHON_BUILTINS.has(name) ? name : undefined;
   }
@@ -175,45 +204,57 @@ export class SemanticModel {
    * Module-level code runs top to bottom: `exit(2)` before a later `def exit` still calls the
    * builtin. Code inside functions runs later, so it sees every module-level binding.
    */
-  private boundBefore(scope: Scope, name: string, use: SyntaxNode): boolean {
+  private boundBefore(scope: Scope, name: string, use: number): boolean {
     const boundAt = scope.locals.get(name);
     if (boundAt === undefined) return false;
-    if (scope !== this.scopes.get(this.moduleScopeId)) return true;
-    for (let current = use.parent; current; current = current.parent) {
-      if (SCOPE_TYPES.has(current.type)) return true;
+    if (scope.kind !== 'module') return true;
+    return this.innermostScope(use) !== 0 || boundAt < use;
+  }
+
+  /** Index of the innermost scope whose range contains `offset`. */
+  private innermostScope(offset: number): number {
+    let low = 0;
+    let high = this.scopes.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((this.scopes[middle]?.start ?? 0) <= offset) low = middle;
+      else high = middle - 1;
     }
-    return boundAt < use.startIndex;
+    let index = low;
+    while (index > 0 && (this.scopes[index]?.end ?? 0) <= offset) index = this.scopes[index]?.parent ?? 0;
+    return index;
+  }
+
+  private enclosingClass(offset: number): Scope | undefined {
+    for (let index = this.innermostScope(offset); index > 0; index = this.scopes[index]?.parent ?? 0) {
+      const scope = this.scopes[index];
+      if (scope?.kind === 'class') return scope;
+    }
+    return undefined;
   }
 
   /** Innermost first; class bodies are visible only to code directly inside them (Python's rule). */
-  private *visibleScopes(node: SyntaxNode): Generator<Scope> {
+  private *visibleScopes(offset: number): Generator<Scope> {
     let first = true;
-    for (let current = node.parent; current; current = current.parent) {
-      if (!SCOPE_TYPES.has(current.type)) continue;
-      if (current.type === 'class_definition' && !first) continue;
+    for (let index = this.innermostScope(offset); index >= 0; index = this.scopes[index]?.parent ?? -1) {
+      const scope = this.scopes[index];
+      if (!scope) break;
+      if (scope.kind === 'class' && !first) continue;
       first = false;
-      const scope = this.scopes.get(current.id);
-      if (scope) yield scope;
+      yield scope;
     }
-    const module = this.scopes.get(this.moduleScopeId);
-    if (module) yield module;
   }
 
-  private scopeFor(node: SyntaxNode, skipOwn = false): Scope {
-    let current = skipOwn ? node.parent : node;
-    for (; current; current = current.parent) {
-      if (SCOPE_TYPES.has(current.type)) break;
-    }
-    const id = current?.id ?? this.moduleScopeId;
-    let scope = this.scopes.get(id);
-    if (!scope) {
-      scope = { imports: new Map(), locals: new Map(), receivers: new Map() };
-      this.scopes.set(id, scope);
-    }
-    return scope;
+  /** The scope a name at `offset` is bound in; a def's or class's own name belongs to the scope around it. */
+  private scopeAt(offset: number, ownName = false): Scope {
+    let index = this.innermostScope(offset);
+    if (ownName && index > 0) index = this.scopes[index]?.parent ?? 0;
+    return this.scopes[index] ?? (this.scopes[0] as Scope);
   }
 
   private record(match: Parser.QueryMatch): void {
+    const first = match.captures[0];
+    if (!first || first.name.startsWith('scope.')) return;
     const captures = new Map(match.captures.map((capture) => [capture.name, capture.node]));
     const module = captures.get('import.module');
     if (module) {
@@ -221,8 +262,9 @@ export class SemanticModel {
       const dotted = module.text.replace(/\s+/g, '');
       this.importedModules.add(dotted);
       // `import os.path` binds `os`; `import os.path as p` binds `p` to `os.path`.
-      const [name, target] = alias ? [alias.text, dotted] : [dotted.split('.')[0] ?? dotted, dotted.split('.')[0] ?? dotted];
-      this.scopeFor(module).imports.set(name, target);
+      const head = dotted.split('.')[0] ?? dotted;
+      const [name, target] = alias ? [alias.text, dotted] : [head, head];
+      this.scopeAt(module.startIndex).imports.set(name, target);
       return;
     }
     const fromModule = captures.get('from.module');
@@ -231,19 +273,17 @@ export class SemanticModel {
       const base = fromModule.text.replace(/\s+/g, '');
       this.importedModules.add(base);
       const alias = captures.get('from.alias');
-      this.scopeFor(fromModule).imports.set(alias?.text ?? fromName.text, `${base}.${fromName.text}`);
+      this.scopeAt(fromModule.startIndex).imports.set(alias?.text ?? fromName.text, `${base}.${fromName.text}`);
       return;
     }
-    const definition = captures.get('def');
+    const definition = captures.get('def.own') ?? captures.get('def');
     if (definition) {
-      // A def's or class's name is bound in the scope around it, not in its own body.
-      const isOwnName = definition.parent?.type === 'function_definition' || definition.parent?.type === 'class_definition';
-      addLocal(this.scopeFor(isOwnName ? definition.parent! : definition, isOwnName), definition);
+      addLocal(this.scopeAt(definition.startIndex, captures.has('def.own')), definition);
       return;
     }
     const parameter = captures.get('param');
     if (parameter) {
-      addLocal(this.scopeFor(parameter), parameter);
+      addLocal(this.scopeAt(parameter.startIndex), parameter);
       return;
     }
     const call = captures.get('receiver.call');
@@ -252,12 +292,12 @@ export class SemanticModel {
     const attribute = captures.get('receiver.attr');
     if (selfName && attribute) {
       if (selfName.text !== 'self') return;
-      const cls = enclosingOfType(call, 'class_definition');
-      if (cls) this.bindReceiver(this.scopeFor(cls), `self.${attribute.text}`, call);
+      const cls = this.enclosingClass(call.startIndex);
+      if (cls) this.bindReceiver(cls, `self.${attribute.text}`, call);
       return;
     }
     const name = captures.get('receiver.name');
-    if (name) this.bindReceiver(this.scopeFor(name), name.text, call);
+    if (name) this.bindReceiver(this.scopeAt(name.startIndex), name.text, call);
   }
 
   /** Flow-insensitive: a name bound to two different calls in one scope has no known type. */
@@ -276,13 +316,6 @@ export class SemanticModel {
 function addLocal(scope: Scope, name: SyntaxNode): void {
   const previous = scope.locals.get(name.text);
   if (previous === undefined || name.startIndex < previous) scope.locals.set(name.text, name.startIndex);
-}
-
-function enclosingOfType(node: SyntaxNode, type: string): SyntaxNode | undefined {
-  for (let current = node.parent; current; current = current.parent) {
-    if (current.type === type) return current;
-  }
-  return undefined;
 }
 
 function firstStringArgument(call: SyntaxNode): string | undefined {
