@@ -66,7 +66,7 @@ export interface Rubric {
   course: Course;
 }
 
-const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, discriminator: true });
 const validateRule = ajv.compile(ruleSchema);
 const validateCourse = ajv.compile(courseSchema);
 
@@ -132,7 +132,7 @@ function schemaProblems(source: YamlSource, errors: ErrorObject[] | null | undef
   const problems: RubricProblem[] = [];
   for (const error of errors ?? []) {
     // `oneOf` over matcher kinds reports every branch; the branch-specific errors say more.
-    if (error.keyword === 'oneOf' || error.keyword === 'const' && error.instancePath.endsWith('/kind')) continue;
+    if (error.keyword === 'oneOf') continue;
     const keys = error.instancePath.split('/').slice(1).map((part) => (/^\d+$/.test(part) ? Number(part) : part.replace(/~1/g, '/').replace(/~0/g, '~')));
     const extra = error.keyword === 'additionalProperties' ? String((error.params as { additionalProperty: string }).additionalProperty) : undefined;
     const where = error.instancePath === '' ? 'the file' : `\`${keys.join('.')}\``;
@@ -144,10 +144,12 @@ function schemaProblems(source: YamlSource, errors: ErrorObject[] | null | undef
       case 'propertyNames': continue;
       default: message = `${where} ${error.message ?? 'is invalid'}`;
     }
-    if (error.keyword === 'enum' && error.instancePath.includes('/where/')) {
-      message = `unknown predicate in ${where}`;
+    const { propertyName } = error as ErrorObject & { propertyName?: string };
+    if (error.keyword === 'enum' && propertyName !== undefined) {
+      const vocabulary = error.instancePath.includes('/where/') ? 'predicate' : 'repository check';
+      message = `unknown ${vocabulary} \`${propertyName}\`; known: ${((error.params as { allowedValues: unknown[] }).allowedValues).join(', ')}`;
     }
-    const position = source.positionOf(keys, extra);
+    const position = source.positionOf(keys, extra ?? propertyName);
     const key = `${position.line}:${position.column}:${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -321,7 +323,9 @@ export function parseRuleFile(file: string, text: string): { rule?: LoadedRule; 
       compiled = compilePython(source, match, problems);
       if (compiled) {
         const captures = queryCaptures(compiled.query);
-        checkPlaceholders(source, ['message'], raw.message as string, captures, problems);
+        // Requirements may also say how much evidence was found.
+        const messageNames = raw.kind === 'requirement' ? new Set([...captures, 'count']) : captures;
+        checkPlaceholders(source, ['message'], raw.message as string, messageNames, problems);
         const replacement = (raw.fix as { replacement?: { template: string; target?: string } }).replacement;
         if (replacement) {
           checkPlaceholders(source, ['fix', 'replacement', 'template'], replacement.template, captures, problems);

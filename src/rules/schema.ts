@@ -93,6 +93,8 @@ export const ruleSchema = {
       type: 'object',
       required: ['kind'],
       properties: { kind: { enum: ['python', 'repository', 'text', 'engine'] } },
+      // Validate only the branch `kind` names, so errors speak about that matcher kind alone.
+      discriminator: { propertyName: 'kind' },
       oneOf: [
         {
           additionalProperties: false,
