@@ -36,6 +36,8 @@ const BINDINGS_QUERY = `
 (assignment left: (identifier) @receiver.name right: (call) @receiver.call)
 (assignment left: (attribute object: (identifier) @receiver.self attribute: (identifier) @receiver.attr) right: (call) @receiver.call)
 (with_item value: (as_pattern (call) @receiver.call alias: (as_pattern_target (identifier) @receiver.name)))
+(typed_parameter (identifier) @receiver.name type: (type) @receiver.call)
+(typed_default_parameter name: (identifier) @receiver.name type: (type) @receiver.call)
 `;
 
 let bindingsQuery: Parser.Query | undefined;
@@ -68,7 +70,7 @@ interface Scope {
   imports: Map<string, string>;
   /** Names bound in this scope by anything but an import, to where they are first bound. */
   locals: Map<string, number>;
-  /** Receivers: names (or `self.attr` in a class) bound to a call whose result type we track. */
+  /** Receivers: names (or `self.attr` in a class) bound to a constructor call or a type annotation. */
   receivers: Map<string, SyntaxNode | null>;
 }
 
@@ -159,6 +161,14 @@ export class SemanticModel {
   private callResultType(call: SyntaxNode): string | undefined {
     if (this.receiverTypes.has(call)) return this.receiverTypes.get(call);
     this.receiverTypes.set(call, undefined); // guards against self-referential bindings
+    // A parameter annotated `session: requests.Session` is typed by its annotation.
+    const annotation = call.type === 'type' ? call.firstNamedChild : null;
+    if (annotation) {
+      const annotated = ['identifier', 'attribute'].includes(annotation.type) ? this.qualifiedName(annotation) : undefined;
+      const type = annotated?.includes('.') ? CONSTRUCTOR_ALIASES[annotated] ?? annotated : undefined;
+      this.receiverTypes.set(call, type);
+      return type;
+    }
     const callee = this.qualifiedName(call);
     let type: string | undefined;
     if (callee !== undefined && callee.includes('.')) {

@@ -95,6 +95,10 @@ describe('qualified-name resolution', () => {
     });
   });
 
+  it('types a parameter by its annotation', () => {
+    expect(resolvedCalls('import requests\ndef f(session: requests.Session, n: int = 1):\n    session.get(u)\n')['3:session.get']).toBe('requests.Session.get');
+  });
+
   it('forgets the type of a name bound to two different constructors', () => {
     expect(resolvedCalls([
       'import requests, httpx',
