@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'fixtures/', 'coverage/', 'docs/', '.tmp/'] },
+  { ignores: ['node_modules/', 'fixtures/', 'coverage/', 'docs/', '.tmp/', '.tmp-*'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -46,7 +46,7 @@ function readToml(snapshot: Snapshot, path: string): TomlTable | undefined {
   const file = snapshot.files.get(path);
   if (!file) return undefined;
   try {
-    return parseToml(file.text) as TomlTable;
+    return parseToml(file.text);
   } catch {
     return undefined;
   }

@@ -50,10 +50,11 @@ async function loadRubricOrExplain(options: Record<string, unknown>): Promise<Ru
 
 function chapterOption(value: unknown, origin: string): ChapterId | 'all' | undefined {
   if (value === undefined || value === null) return undefined;
-  if (String(value).trim() === 'all') return 'all';
-  const chapter = parseChapterId(value as string | number);
+  const text = typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
+  if (text.trim() === 'all') return 'all';
+  const chapter = parseChapterId(text);
   if (chapter === undefined) {
-    throw new UsageError(`${origin}: "${String(value)}" is not a chapter; use 1-23, project-1..project-4 or all`);
+    throw new UsageError(`${origin}: "${text}" is not a chapter; use 1-23, project-1..project-4 or all`);
   }
   return chapter;
 }
