@@ -372,6 +372,48 @@ function enclosingFunctionPredicate(negate: boolean): PredicateDefinition {
   };
 }
 
+/** The same pattern with `^`/`$` at line boundaries: file and scope texts span many lines. */
+function multiline(regex: RegExp): RegExp {
+  return new RegExp(regex.source, `${regex.flags.replace('m', '')}m`);
+}
+
+function fileTextPredicate(negate: boolean): PredicateDefinition {
+  return {
+    description: negate
+      ? "The file's whole text does not match the regular expression (`^`/`$` match at line boundaries)."
+      : "The file's whole text matches the regular expression (`^`/`$` match at line boundaries), e.g. a main guard or a `while True:` loop.",
+    params: { regex: required(REGEX, 'A JavaScript regular expression over the file text.') },
+    compile(args) {
+      const regex = multiline(args.regex as RegExp);
+      return (context) => regex.test(context.file.text) !== negate;
+    },
+  };
+}
+
+/** The innermost `def` around the node (lambdas and classes are not scopes here), or the module. */
+function enclosingScopeText(context: MatchContext, node: SyntaxNode): string {
+  for (let current = node.parent; current; current = current.parent) {
+    if (current.type === 'function_definition') return current.text;
+  }
+  return context.file.text;
+}
+
+function scopeTextPredicate(negate: boolean): PredicateDefinition {
+  return {
+    description: negate
+      ? 'The text of the function around the capture (the whole file at module level) does not match the regular expression.'
+      : 'The text of the function around the capture (the whole file at module level) matches the regular expression.',
+    params: { capture: capture('Any node.'), regex: required(REGEX, 'A JavaScript regular expression (`^`/`$` at line boundaries).') },
+    compile(args) {
+      const regex = multiline(args.regex as RegExp);
+      return (context) => {
+        const node = get(context, args.capture);
+        return node ? regex.test(enclosingScopeText(context, node)) !== negate : false;
+      };
+    },
+  };
+}
+
 export const PREDICATES = {
   calls: callPredicate(false),
   'not-calls': callPredicate(true),
@@ -539,6 +581,10 @@ export const PREDICATES = {
   'file-not-imports': importPredicate(true),
   'path-matches': pathPredicate(false),
   'path-not-matches': pathPredicate(true),
+  'file-text-matches': fileTextPredicate(false),
+  'file-text-not-matches': fileTextPredicate(true),
+  'scope-text-matches': scopeTextPredicate(false),
+  'scope-text-not-matches': scopeTextPredicate(true),
 } satisfies Record<string, PredicateDefinition>;
 
 export type PredicateName = keyof typeof PREDICATES;
