@@ -2,8 +2,6 @@
 // returns raw hits. All Python rules run as ONE combined tree-sitter query per file, so the tree
 // is walked once in C whatever the number of rules; predicates then filter the matches in JS.
 
-import { Buffer } from 'node:buffer';
-
 import Parser from 'tree-sitter';
 
 import { pythonLanguage } from '../parse/parse.ts';
@@ -23,10 +21,21 @@ export interface RuleHit {
   captures?: ReadonlyMap<string, SyntaxNode>;
 }
 
+type PythonRule = LoadedRule & { compiled: CompiledPython };
+
 interface CombinedQuery {
   query: Parser.Query;
-  /** Byte offset where each rule's patterns start in the combined source, ascending. */
-  segments: { start: number; rule: LoadedRule & { compiled: CompiledPython } }[];
+  /** The rule each pattern of the combined query belongs to, by pattern index. */
+  ruleOfPattern: PythonRule[];
+  /** Placeholder names each rule's message and fix use, so only those are computed. */
+  placeholders: Map<string, string[]>;
+}
+
+const PLACEHOLDER = /\{([A-Za-z_][\w.-]*(?::qualified)?)\}/g;
+
+function placeholdersOf(rule: LoadedRule): string[] {
+  const templates = [rule.message, rule.fix.hint, rule.fix.replacement?.template ?? ''];
+  return [...new Set(templates.flatMap((template) => [...template.matchAll(PLACEHOLDER)].map((match) => match[1] ?? '')))];
 }
 
 const combinedQueries = new WeakMap<readonly LoadedRule[], CombinedQuery | null>();
@@ -34,28 +43,20 @@ const combinedQueries = new WeakMap<readonly LoadedRule[], CombinedQuery | null>
 function combinedQuery(rules: readonly LoadedRule[]): CombinedQuery | null {
   const cached = combinedQueries.get(rules);
   if (cached !== undefined) return cached;
-  const segments: CombinedQuery['segments'] = [];
+  const ruleOfPattern: PythonRule[] = [];
+  const placeholders = new Map<string, string[]>();
   let source = '';
   for (const rule of rules) {
     if (rule.compiled.kind !== 'python') continue;
-    segments.push({ start: Buffer.byteLength(source), rule: rule as LoadedRule & { compiled: CompiledPython } });
+    // One pattern per entry of `predicates`: count this rule's patterns by compiling it alone.
+    const patterns = (new Parser.Query(pythonLanguage, rule.compiled.query) as unknown as { predicates: unknown[] }).predicates.length;
+    for (let index = 0; index < patterns; index += 1) ruleOfPattern.push(rule as PythonRule);
+    placeholders.set(rule.id, placeholdersOf(rule));
     source += `${rule.compiled.query}\n`;
   }
-  const combined = segments.length > 0 ? { query: new Parser.Query(pythonLanguage, source), segments } : null;
+  const combined = ruleOfPattern.length > 0 ? { query: new Parser.Query(pythonLanguage, source), ruleOfPattern, placeholders } : null;
   combinedQueries.set(rules, combined);
   return combined;
-}
-
-function ruleForPattern(combined: CombinedQuery, pattern: number): CombinedQuery['segments'][number] | undefined {
-  const offset = combined.query.startIndexForPattern(pattern);
-  let low = 0;
-  let high = combined.segments.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if ((combined.segments[middle]?.start ?? 0) <= offset) low = middle;
-    else high = middle - 1;
-  }
-  return combined.segments[low];
 }
 
 export function nodeRange(node: SyntaxNode): Range {
@@ -73,24 +74,25 @@ export function runPythonRules(rubric: Rubric, file: ParsedFile, active: Readonl
   const hits: RuleHit[] = [];
   const seen = new Set<string>();
   for (const match of combined.query.matches(file.tree.rootNode)) {
-    const segment = ruleForPattern(combined, match.pattern);
-    if (!segment || !active.has(segment.rule.id) || !segment.rule.compiled.appliesTo(file.path)) continue;
+    const rule = combined.ruleOfPattern[match.pattern];
+    if (!rule || !active.has(rule.id) || !rule.compiled.appliesTo(file.path)) continue;
     const captures = new Map<string, SyntaxNode>();
     for (const capture of match.captures) if (!captures.has(capture.name)) captures.set(capture.name, capture.node);
     const context = { file, model, captures };
-    if (!segment.rule.compiled.predicates.every((predicate) => predicate(context))) continue;
-    const reported = captures.get(segment.rule.compiled.report);
+    if (!rule.compiled.predicates.every((predicate) => predicate(context))) continue;
+    const reported = captures.get(rule.compiled.report);
     if (!reported) continue;
     // Two patterns of one rule may match the same node; report it once.
-    const key = `${segment.rule.id}:${reported.id}`;
+    const key = `${rule.id}:${reported.startIndex}:${reported.endIndex}:${reported.type}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const values: Record<string, string> = {};
-    for (const [name, node] of captures) {
-      values[name] = node.text;
-      values[`${name}:qualified`] = model.qualifiedName(node) ?? node.text;
+    for (const name of combined.placeholders.get(rule.id) ?? []) {
+      const [capture = '', qualified] = name.split(':');
+      const node = captures.get(capture);
+      if (node) values[name] = qualified ? model.qualifiedName(node) ?? node.text : node.text;
     }
-    hits.push({ rule: segment.rule, path: file.path, range: nodeRange(reported), values, captures });
+    hits.push({ rule, path: file.path, range: nodeRange(reported), values, captures });
   }
   return hits;
 }

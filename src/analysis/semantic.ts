@@ -85,6 +85,7 @@ export class SemanticModel {
    */
   private readonly scopes: Scope[];
   private readonly receiverTypes = new Map<SyntaxNode, string | undefined>();
+  private readonly resolved = new Map<string, string | undefined>();
   private readonly importedModules = new Set<string>();
 
   constructor(tree: Tree) {
@@ -118,6 +119,15 @@ export class SemanticModel {
    * or undefined when it is a local or unknown name. A call node resolves to its callee's name.
    */
   qualifiedName(node: SyntaxNode): string | undefined {
+    // Predicates of many rules ask about the same call; resolve each node once.
+    const key = `${node.startIndex}:${node.endIndex}:${node.type}`;
+    if (this.resolved.has(key)) return this.resolved.get(key);
+    const name = this.resolve(node);
+    this.resolved.set(key, name);
+    return name;
+  }
+
+  private resolve(node: SyntaxNode): string | undefined {
     let current: SyntaxNode | null = node.type === 'call' ? node.childForFieldName('function') : node;
     const trailing: string[] = [];
     while (current) {
