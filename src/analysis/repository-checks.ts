@@ -92,6 +92,36 @@ function moduleCandidates(module: string): string[] {
   return ['src/', ''].flatMap((root) => [`${root}${relative}.py`, `${root}${relative}/__init__.py`]);
 }
 
+/** `__version__ = "1.2.3"` at the start of a line, optionally annotated `: str`. */
+const DUNDER_VERSION = /^__version__\s*(?::\s*str\s*)?=\s*(['"])([^'"\n]+)\1/gm;
+
+/**
+ * Names a test could import the project by: top-level modules and packages at the root or under
+ * `src/`, and the stem of every other `.py` file (scripts that tests reach through `sys.path`).
+ */
+function localModuleNames(paths: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  for (const path of paths) {
+    if (!path.endsWith('.py')) continue;
+    const parts = path.split('/');
+    const stem = (parts.pop() ?? '').replace(/\.py$/, '');
+    if (stem !== '__init__' && stem !== '__main__') names.add(stem);
+    const top = parts[0] === 'src' ? parts[1] : parts[0];
+    if (top !== undefined) names.add(top);
+  }
+  for (const name of ['tests', 'test', 'conftest', 'setup', 'noxfile']) names.delete(name);
+  return names;
+}
+
+/** Top-level module names a line imports (`import a.b, c` → a, c; `from a.b import c` → a); relative imports give none. */
+function importedTopLevelNames(line: string): string[] {
+  const from = /^\s*from\s+([A-Za-z_]\w*)[\w.]*\s+import\b/.exec(line);
+  if (from?.[1]) return [from[1]];
+  const plain = /^\s*import\s+([A-Za-z_][\w.]*(?:\s+as\s+\w+)?(?:\s*,\s*[A-Za-z_][\w.]*(?:\s+as\s+\w+)?)*)/.exec(line);
+  if (!plain?.[1]) return [];
+  return plain[1].split(',').map((item) => item.trim().split(/[.\s]/)[0] ?? '').filter(Boolean);
+}
+
 export const REPOSITORY_CHECKS = {
   'files-present': {
     description: 'One hit per path matching the globs (and none of `exclude`). Sees skipped binary files too.',
@@ -243,6 +273,46 @@ export const REPOSITORY_CHECKS = {
           const reason = moduleFile ? `\`${functionName || '(no function)'}\` is not defined at the top of ${moduleFile.path}`
             : `no module file for \`${module}\` (looked in ${moduleCandidates(module.trim()).join(', ')})`;
           return [{ path, line: tomlKeyLine(source, `project.scripts.${name}`), values: { path, name, target: String(target), reason } }];
+        });
+      };
+    },
+  },
+  'tests-import-local-code': {
+    description: 'One hit per import line of a test file that imports the repository\'s own code: a module or package '
+      + 'at the root, under `src/`, or any `.py` file outside the test files (scripts put on `sys.path`).',
+    params: { globs: globs('Test file globs, e.g. `**/test_*.py`, `**/*_test.py`.'), exclude: globs('Path globs that are not project code.', false) },
+    compile(args) {
+      const isTest = pathMatcher(args.globs as string[]);
+      const excluded = args.exclude ? pathMatcher(args.exclude as string[]) : () => false;
+      return (snapshot) => {
+        const local = localModuleNames(snapshot.paths.filter((path) => !isTest(path) && !excluded(path)));
+        return snapshot.paths.filter(isTest).flatMap((path) => {
+          const file = snapshot.files.get(path);
+          if (!file) return [];
+          return file.text.split('\n').flatMap((line, index) => importedTopLevelNames(line)
+            .filter((name) => local.has(name)).slice(0, 1)
+            .map((module) => ({ path, line: index + 1, values: { path, module } })));
+        });
+      };
+    },
+  },
+  'version-mismatch': {
+    description: 'One hit per `__version__ = "…"` literal that differs from the static `project.version` of the '
+      + 'pyproject file (nothing when the version is dynamic or absent).',
+    params: { file: text('Path of pyproject.toml.'), globs: globs('Files that may set `__version__`, e.g. `**/__init__.py`.') },
+    compile(args) {
+      return (snapshot) => {
+        const path = args.file as string;
+        const version = (readToml(snapshot, path)?.project as TomlTable | undefined)?.version;
+        if (typeof version !== 'string') return [];
+        const expected = version.trim().replace(/^v/i, '');
+        return matchingPaths(snapshot, args.globs as string[]).flatMap((candidate) => {
+          const source = snapshot.files.get(candidate)?.text ?? '';
+          return [...source.matchAll(DUNDER_VERSION)].flatMap((found) => {
+            const declared = (found[2] ?? '').trim();
+            if (declared.replace(/^v/i, '') === expected) return [];
+            return [{ path: candidate, line: lineOf(source, found.index), values: { path: candidate, version: declared, expected: version, pyproject: path } }];
+          });
         });
       };
     },
