@@ -1,0 +1,412 @@
+// A stateful stand-in for api.github.com (and codeload.github.com) behind nock, for the app tests.
+// Every request is recorded and validated against GitHub's OpenAPI description; the routes keep
+// check runs, comments and reviews, and answer like GitHub where its rules bite (422 for a review
+// comment outside the diff, for 51 annotations, for a summary over 65,535 characters).
+
+import nock from 'nock';
+
+import { validateGraphql, validateRestRequest } from './openapi.ts';
+
+export const API = 'https://api.github.com';
+export const CODELOAD = 'https://codeload.github.com';
+
+export interface RecordedRequest {
+  at: number;
+  method: string;
+  host: string;
+  path: string;
+  body: unknown;
+  status: number;
+  operationId?: string;
+}
+
+export interface CheckRunState {
+  id: number;
+  owner: string;
+  repo: string;
+  head_sha: string;
+  name: string;
+  external_id?: string;
+  status: string;
+  conclusion?: string;
+  title?: string;
+  summary?: string;
+  annotations: Record<string, unknown>[];
+  actions?: unknown[];
+  details_url?: string;
+  completedAt?: number;
+  updates: number;
+}
+
+export interface IssueCommentState {
+  id: number;
+  node_id: string;
+  owner: string;
+  repo: string;
+  issue: number;
+  body: string;
+  login: string;
+  byApp: boolean;
+  updates: number;
+}
+
+export interface ReviewCommentState {
+  id: number;
+  node_id: string;
+  owner: string;
+  repo: string;
+  pull: number;
+  path: string;
+  line: number;
+  start_line?: number;
+  body: string;
+  byApp: boolean;
+  outdated: boolean;
+  minimized: boolean;
+  replies: number;
+}
+
+export interface ReviewState {
+  owner: string;
+  repo: string;
+  pull: number;
+  commit_id: string;
+  body: string;
+  comments: ReviewCommentState[];
+}
+
+export interface PullFile {
+  filename: string;
+  status: string;
+  patch?: string;
+}
+
+export interface Fault {
+  method: string;
+  path: RegExp;
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  times: number;
+}
+
+type Reply = [number, unknown, Record<string, string>?];
+
+const APP_SLUG = 'opsgrade';
+
+export class FakeGitHub {
+  readonly requests: RecordedRequest[] = [];
+  readonly problems: string[] = [];
+  readonly checkRuns = new Map<number, CheckRunState>();
+  readonly issueComments: IssueCommentState[] = [];
+  readonly reviewComments: ReviewCommentState[] = [];
+  readonly reviews: ReviewState[] = [];
+  /** `${owner}/${repo}:${path}` → text, for the contents API. */
+  readonly files = new Map<string, string>();
+  /** `${owner}/${repo}@${sha}` → gzip tarball. */
+  readonly tarballs = new Map<string, Buffer>();
+  /** `${owner}/${repo}#${number}` → files with patches. */
+  readonly pullFiles = new Map<string, PullFile[]>();
+  readonly pullHeads = new Map<string, { sha: string; ref: string; state: string }>();
+  readonly faults: Fault[] = [];
+  private readonly gates: { method: string; path: RegExp; opened: Promise<void>; arrived: () => void; reached: Promise<void> }[] = [];
+  private nextId = 1000;
+  private readonly noMatch = (request: Request) => {
+    const url = new URL(request.url);
+    // Loopback is the app's own webhook server, which the tests talk to for real.
+    if (url.hostname === '127.0.0.1') return;
+    this.problems.push(`request nobody answers: ${request.method} ${request.url}`);
+  };
+
+  install(): this {
+    for (const method of ['GET', 'POST', 'PATCH', 'PUT', 'DELETE']) {
+      nock(API).persist().intercept(() => true, method).reply(async (request: Request) => this.handleRequest(request));
+      nock(CODELOAD).persist().intercept(() => true, method).reply(async (request: Request) => this.handleRequest(request));
+    }
+    nock.emitter.on('no match', this.noMatch);
+    return this;
+  }
+
+  uninstall(): void {
+    nock.emitter.removeListener('no match', this.noMatch);
+  }
+
+  /** Next request(s) matching `method` and `path` get this answer instead of the normal one. */
+  fail(fault: Omit<Fault, 'times'> & { times?: number }): void {
+    this.faults.push({ times: 1, ...fault });
+  }
+
+  /** Requests to api.github.com (what counts against rate limits), optionally after a moment. */
+  apiRequests(since = 0): RecordedRequest[] {
+    return this.requests.filter((request) => request.host === 'api.github.com' && request.at >= since);
+  }
+
+  checkRunsFor(sha: string): CheckRunState[] {
+    return [...this.checkRuns.values()].filter((run) => run.head_sha === sha);
+  }
+
+  addHumanComment(owner: string, repo: string, issue: number, body: string): IssueCommentState {
+    const comment: IssueCommentState = { id: this.id(), node_id: `IC_${this.nextId}`, owner, repo, issue, body, login: 'learner', byApp: false, updates: 0 };
+    this.issueComments.push(comment);
+    return comment;
+  }
+
+  private id(): number {
+    this.nextId += 1;
+    return this.nextId;
+  }
+
+  /**
+   * Holds the next matching request until `release()` is called; `reached` resolves when it
+   * arrives. Lets a test act while a review is in a known place (superseding, shutdown).
+   */
+  hold(method: string, path: RegExp): { reached: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let arrived!: () => void;
+    const opened = new Promise<void>((resolve) => { release = resolve; });
+    const reached = new Promise<void>((resolve) => { arrived = resolve; });
+    this.gates.push({ method, path, opened, arrived, reached });
+    return { reached, release };
+  }
+
+  /** nock 15 hands reply functions the fetch Request. */
+  private async handleRequest(request: Request): Promise<Reply> {
+    const url = new URL(request.url);
+    const text = await request.text();
+    const uri = url.pathname + url.search;
+    const gate = this.gates.findIndex((candidate) => candidate.method === request.method && candidate.path.test(uri));
+    if (gate >= 0) {
+      const [held] = this.gates.splice(gate, 1);
+      held?.arrived();
+      await held?.opened;
+    }
+    return this.handle(request.method, url.hostname, uri, text);
+  }
+
+  handle(method: string, host: string, uri: string, rawBody: unknown): Reply {
+    const body = typeof rawBody === 'string' && rawBody !== '' ? safeJson(rawBody) : rawBody === '' ? undefined : rawBody;
+    const recorded: RecordedRequest = { at: performance.now(), method, host, path: uri, body, status: 0 };
+    this.requests.push(recorded);
+    if (host === 'api.github.com') {
+      const check = uri.startsWith('/graphql') ? validateGraphql(body) : validateRestRequest(method, uri, body);
+      if (check.operationId) recorded.operationId = check.operationId;
+      this.problems.push(...check.problems);
+    }
+    const fault = this.faults.find((candidate) => candidate.times > 0 && candidate.method === method && candidate.path.test(uri));
+    let reply: Reply;
+    if (fault) {
+      fault.times -= 1;
+      reply = [fault.status, fault.body ?? { message: 'fault' }, fault.headers ?? {}];
+    } else {
+      try {
+        reply = host === 'codeload.github.com' ? this.codeload(uri) : this.route(method, uri, body);
+      } catch (error) {
+        this.problems.push(`fake GitHub failed on ${method} ${uri}: ${String(error)}`);
+        reply = [500, { message: 'fake failure' }];
+      }
+    }
+    recorded.status = reply[0];
+    return reply;
+  }
+
+  private codeload(uri: string): Reply {
+    const match = /^\/([^/]+)\/([^/]+)\/legacy\.tar\.gz\/(.+)$/.exec(uri);
+    const tarball = match && this.tarballs.get(`${match[1]}/${match[2]}@${match[3]}`);
+    if (!tarball) return [404, 'Not Found', { 'content-type': 'text/plain' }];
+    return [200, tarball, { 'content-type': 'application/x-gzip' }];
+  }
+
+  private route(method: string, uri: string, body: unknown): Reply {
+    const url = new URL(uri, API);
+    const path = url.pathname;
+    let match: RegExpExecArray | null;
+    const notFound: Reply = [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }];
+
+    if (method === 'POST' && (match = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path))) {
+      return [201, { token: `ghs_installation_${match[1]}`, expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: { checks: 'write' }, repository_selection: 'all' }];
+    }
+    if (method === 'POST' && path === '/graphql') return this.graphql(body as { query: string; variables?: Record<string, unknown> });
+
+    if (method === 'POST' && (match = /^\/repos\/([^/]+)\/([^/]+)\/check-runs$/.exec(path))) {
+      const input = body as { name: string; head_sha: string; status?: string; external_id?: string; output?: { title?: string; summary?: string } };
+      const run: CheckRunState = {
+        id: this.id(), owner: match[1] as string, repo: match[2] as string, head_sha: input.head_sha, name: input.name,
+        status: input.status ?? 'queued', annotations: [], updates: 0,
+        ...(input.external_id === undefined ? {} : { external_id: input.external_id }),
+        ...(input.output?.title === undefined ? {} : { title: input.output.title }),
+        ...(input.output?.summary === undefined ? {} : { summary: input.output.summary }),
+      };
+      this.checkRuns.set(run.id, run);
+      return [201, this.checkRunBody(run)];
+    }
+    if (method === 'PATCH' && (match = /^\/repos\/([^/]+)\/([^/]+)\/check-runs\/(\d+)$/.exec(path))) {
+      const run = this.checkRuns.get(Number(match[3]));
+      if (!run || run.owner !== match[1] || run.repo !== match[2]) return notFound;
+      const input = body as { status?: string; conclusion?: string; output?: { title?: string; summary?: string; annotations?: Record<string, unknown>[] }; actions?: unknown[]; details_url?: string };
+      const annotations = input.output?.annotations ?? [];
+      if (annotations.length > 50) return [422, { message: 'Only 50 annotations are allowed per request' }];
+      if ((input.output?.summary?.length ?? 0) > 65_535) return [422, { message: 'Invalid request.\n\nOnly 65535 characters are allowed; 65536 were supplied.' }];
+      if (run.status === 'completed' && input.conclusion !== undefined) this.problems.push(`check run ${run.id} was concluded twice`);
+      run.updates += 1;
+      run.annotations.push(...annotations);
+      if (input.output?.title !== undefined) run.title = input.output.title;
+      if (input.output?.summary !== undefined) run.summary = input.output.summary;
+      if (input.actions) run.actions = input.actions;
+      if (input.details_url) run.details_url = input.details_url;
+      if (input.status) run.status = input.status;
+      if (input.conclusion) {
+        run.conclusion = input.conclusion;
+        run.status = 'completed';
+        run.completedAt = performance.now();
+      }
+      return [200, this.checkRunBody(run)];
+    }
+    if (method === 'GET' && (match = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(path))) {
+      const text = this.files.get(`${match[1]}/${match[2]}:${decodeURIComponent(match[3] as string)}`);
+      if (text === undefined) return notFound;
+      return [200, text, { 'content-type': 'application/vnd.github.raw; charset=utf-8' }];
+    }
+    if (method === 'GET' && (match = /^\/repos\/([^/]+)\/([^/]+)\/tarball\/(.+)$/.exec(path))) {
+      if (!this.tarballs.has(`${match[1]}/${match[2]}@${match[3]}`)) return notFound;
+      return [302, '', { location: `${CODELOAD}/${match[1]}/${match[2]}/legacy.tar.gz/${match[3]}` }];
+    }
+    if (method === 'GET' && (match = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/.exec(path))) {
+      const files = this.pullFiles.get(`${match[1]}/${match[2]}#${match[3]}`);
+      if (!files) return notFound;
+      const perPage = Number(url.searchParams.get('per_page') ?? 30);
+      const page = Number(url.searchParams.get('page') ?? 1);
+      return [200, files.slice((page - 1) * perPage, page * perPage).map((file, index) => ({
+        sha: `f${index}`, filename: file.filename, status: file.status, additions: 1, deletions: 0, changes: 1,
+        blob_url: '', raw_url: '', contents_url: '', ...(file.patch === undefined ? {} : { patch: file.patch }),
+      }))];
+    }
+    if (method === 'GET' && (match = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/.exec(path))) {
+      const head = this.pullHeads.get(`${match[1]}/${match[2]}#${match[3]}`);
+      if (!head) return notFound;
+      return [200, { number: Number(match[3]), state: head.state, head: { sha: head.sha, ref: head.ref }, base: { ref: 'main' } }];
+    }
+    if (method === 'POST' && (match = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/reviews$/.exec(path))) {
+      return this.createReview(match[1] as string, match[2] as string, Number(match[3]), body as { commit_id: string; body: string; event: string; comments?: { path: string; line: number; start_line?: number; side?: string; body: string }[] });
+    }
+    if (method === 'POST' && (match = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(path))) {
+      const text = (body as { body: string }).body;
+      if (text.length > 65_536) return [422, { message: 'Body is too long (maximum is 65536 characters)' }];
+      const comment: IssueCommentState = { id: this.id(), node_id: `IC_${this.nextId}`, owner: match[1] as string, repo: match[2] as string, issue: Number(match[3]), body: text, login: `${APP_SLUG}[bot]`, byApp: true, updates: 0 };
+      this.issueComments.push(comment);
+      return [201, { id: comment.id, node_id: comment.node_id, body: comment.body, user: { login: comment.login, type: 'Bot' } }];
+    }
+    if (method === 'PATCH' && (match = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(path))) {
+      const comment = this.issueComments.find((candidate) => candidate.id === Number(match?.[3]));
+      if (!comment) return notFound;
+      if (!comment.byApp) this.problems.push(`the app edited comment ${comment.id}, which it did not write`);
+      const text = (body as { body: string }).body;
+      if (text.length > 65_536) return [422, { message: 'Body is too long (maximum is 65536 characters)' }];
+      comment.body = text;
+      comment.updates += 1;
+      return [200, { id: comment.id, body: comment.body }];
+    }
+    return notFound;
+  }
+
+  private checkRunBody(run: CheckRunState) {
+    return {
+      id: run.id, head_sha: run.head_sha, name: run.name, status: run.status, conclusion: run.conclusion ?? null,
+      html_url: `https://github.com/${run.owner}/${run.repo}/runs/${run.id}`, external_id: run.external_id ?? null,
+      app: { id: 1, slug: APP_SLUG, name: 'OpsGrade' },
+    };
+  }
+
+  private createReview(owner: string, repo: string, pull: number, input: { commit_id: string; body: string; event: string; comments?: { path: string; line: number; start_line?: number; side?: string; body: string }[] }): Reply {
+    const files = this.pullFiles.get(`${owner}/${repo}#${pull}`) ?? [];
+    for (const comment of input.comments ?? []) {
+      const lines = rightSideLines(files.find((file) => file.filename === comment.path)?.patch);
+      const first = comment.start_line ?? comment.line;
+      for (let line = first; line <= comment.line; line += 1) {
+        if (!lines.has(line)) return [422, { message: 'Unprocessable Entity', errors: ['Pull request review thread line must be part of the diff'] }];
+      }
+    }
+    const review: ReviewState = { owner, repo, pull, commit_id: input.commit_id, body: input.body, comments: [] };
+    for (const comment of input.comments ?? []) {
+      const stored: ReviewCommentState = {
+        id: this.id(), node_id: `PRRC_${this.nextId}`, owner, repo, pull, path: comment.path, line: comment.line,
+        ...(comment.start_line === undefined ? {} : { start_line: comment.start_line }),
+        body: comment.body, byApp: true, outdated: false, minimized: false, replies: 0,
+      };
+      review.comments.push(stored);
+      this.reviewComments.push(stored);
+    }
+    this.reviews.push(review);
+    return [200, { id: this.id(), body: input.body, state: 'COMMENTED', commit_id: input.commit_id }];
+  }
+
+  private graphql(input: { query: string; variables?: Record<string, unknown> }): Reply {
+    const variables = input.variables ?? {};
+    if (input.query.includes('OpsgradeOwnComments')) {
+      const owner = String(variables.owner);
+      const repo = String(variables.repo);
+      const number = Number(variables.number);
+      const author = (byApp: boolean, login: string) => ({ viewerDidAuthor: byApp, author: { login: byApp ? APP_SLUG : login } });
+      return [200, {
+        data: {
+          repository: {
+            pullRequest: {
+              comments: {
+                nodes: this.issueComments.filter((comment) => comment.owner === owner && comment.repo === repo && comment.issue === number)
+                  .map((comment) => ({ id: comment.node_id, databaseId: comment.id, body: comment.body, ...author(comment.byApp, comment.login) })),
+              },
+              reviewThreads: {
+                pageInfo: { hasNextPage: false, endCursor: null },
+                nodes: this.reviewComments.filter((comment) => comment.owner === owner && comment.repo === repo && comment.pull === number).map((comment) => ({
+                  isOutdated: comment.outdated,
+                  comments: { totalCount: 1 + comment.replies, nodes: [{ id: comment.node_id, databaseId: comment.id, body: comment.body, isMinimized: comment.minimized, ...author(comment.byApp, 'learner') }] },
+                })),
+              },
+            },
+          },
+        },
+      }];
+    }
+    if (input.query.includes('minimizeComment')) {
+      const data: Record<string, unknown> = {};
+      for (const [name, value] of Object.entries(variables)) {
+        const comment = this.reviewComments.find((candidate) => candidate.node_id === value);
+        if (!comment) return [200, { data: null, errors: [{ type: 'NOT_FOUND', message: `Could not resolve to a node with the global id of '${String(value)}'` }] }];
+        if (comment.replies > 0) this.problems.push(`the app minimised comment ${comment.id}, which has replies`);
+        comment.minimized = true;
+        data[`m${name.slice(2)}`] = { minimizedComment: { isMinimized: true } };
+      }
+      return [200, { data }];
+    }
+    this.problems.push(`unexpected GraphQL document: ${input.query.slice(0, 80)}`);
+    return [200, { data: null, errors: [{ message: 'unexpected document' }] }];
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** New-side line numbers a review comment may use: every line of every hunk (GitHub's rule). */
+export function rightSideLines(patch: string | undefined): Set<number> {
+  const lines = new Set<number>();
+  if (patch === undefined) return lines;
+  let next = 0;
+  let remaining = 0;
+  for (const line of patch.split('\n')) {
+    const header = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
+    if (header) {
+      next = Number(header[1]);
+      remaining = header[2] === undefined ? 1 : Number(header[2]);
+      continue;
+    }
+    if (remaining <= 0 || line.startsWith('-') || line.startsWith('\\')) continue;
+    lines.add(next);
+    next += 1;
+    remaining -= 1;
+  }
+  return lines;
+}

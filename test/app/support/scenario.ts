@@ -1,0 +1,75 @@
+// Shared set-up for the app tests: the fixture organisation's course configuration, fixture
+// repositories packed as GitHub tarballs, and unified-diff patches for pull-request files.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import type { FakeGitHub } from './fake-github.ts';
+import { buildTarball } from './tarball.ts';
+import type { ExtraEntry } from './tarball.ts';
+import { DEFAULT_TARGET } from './webhooks.ts';
+
+export const ROOT = path.resolve(import.meta.dirname, '../../..');
+export const WEAK_REPO = path.join(ROOT, 'fixtures/webhooks/repos/weak-ops');
+
+export const COURSE_CONFIG = `# The fixture organisation's course configuration
+exercises:
+  - name: healthcheck
+    chapter: 8
+    repositories: ["weak-ops", "ops-*"]
+  - chapter: 7
+    topics: [logging-exercise]
+pullRequests:
+  maxComments: 20
+`;
+
+export function setCourseConfig(fake: FakeGitHub, text: string | undefined = COURSE_CONFIG, owner = DEFAULT_TARGET.owner): void {
+  const key = `${owner}/.github:.github/opsgrade.yml`;
+  if (text === undefined) fake.files.delete(key);
+  else fake.files.set(key, text);
+}
+
+export async function serveCommit(fake: FakeGitHub, options: { sha: string; folder?: string; files?: Record<string, string>; extra?: ExtraEntry[]; owner?: string; repo?: string }): Promise<void> {
+  const owner = options.owner ?? DEFAULT_TARGET.owner;
+  const repo = options.repo ?? DEFAULT_TARGET.repo;
+  const prefix = `${owner}-${repo}-${options.sha.slice(0, 7)}`;
+  const tarball = await buildTarball({
+    prefix,
+    ...(options.folder ? { folder: options.folder } : {}),
+    ...(options.files ? { files: options.files } : {}),
+    ...(options.extra ? { extra: options.extra.map((entry) => ({ ...entry, name: entry.name.replace('{prefix}', prefix) })) } : {}),
+  });
+  fake.tarballs.set(`${owner}/${repo}@${options.sha}`, tarball);
+}
+
+export function readFixture(folder: string, file: string): string {
+  return readFileSync(path.join(folder, file), 'utf8');
+}
+
+/**
+ * A one-hunk unified diff in which lines `from`…`to` of `text` are new, with up to three lines of
+ * context around them, as `GET /pulls/{n}/files` returns it.
+ */
+export function patchAdding(text: string, from: number, to: number): string {
+  const lines = text.replace(/\n$/, '').split('\n');
+  const start = Math.max(1, from - 3);
+  const end = Math.min(lines.length, to + 3);
+  const added = to - from + 1;
+  const body: string[] = [];
+  for (let line = start; line <= end; line += 1) body.push(`${line >= from && line <= to ? '+' : ' '}${lines[line - 1] ?? ''}`);
+  const newCount = end - start + 1;
+  const oldCount = newCount - added;
+  return [`@@ -${start},${oldCount} +${start},${newCount} @@`, ...body].join('\n');
+}
+
+/** The patch of a file added whole by the pull request. */
+export function patchNewFile(text: string): string {
+  const lines = text.replace(/\n$/, '').split('\n');
+  return [`@@ -0,0 +1,${lines.length} @@`, ...lines.map((line) => `+${line}`)].join('\n');
+}
+
+export const SHA = {
+  first: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+  second: 'b2c3d4e5f60718293a4b5c6d7e8f901234567891',
+  third: 'c3d4e5f60718293a4b5c6d7e8f9012345678912a',
+} as const;
