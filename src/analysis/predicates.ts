@@ -33,6 +33,7 @@ type ParamType =
   | { type: 'globs' }
   | { type: 'regex' }
   | { type: 'integer' }
+  | { type: 'template' }
   | { type: 'enum'; values: readonly string[] };
 
 interface ParamSpec {
@@ -57,6 +58,7 @@ const STRINGS = { type: 'strings' } as const;
 const REGEX = { type: 'regex' } as const;
 const INTEGER = { type: 'integer' } as const;
 const STRING = { type: 'string' } as const;
+const TEMPLATE = { type: 'template' } as const;
 const VALUE_KIND_LIST = { type: 'enum', values: VALUE_KINDS } as const;
 const CONTEXT_LIST = { type: 'enum', values: CONTEXT_KINDS } as const;
 const STATEMENT_LIST = { type: 'enum', values: STATEMENT_KINDS } as const;
@@ -414,6 +416,51 @@ function scopeTextPredicate(negate: boolean): PredicateDefinition {
   };
 }
 
+/** `{@name}` in a regex template stands for the source text of capture `name`. */
+const TEMPLATE_PLACEHOLDER = /\{@([A-Za-z_][\w.-]*)\}/g;
+
+function escapeRegexText(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/**
+ * Like `scope-text-matches`, but the regex can name other captures: `\b{@handle}\.close\(` asks
+ * whether the function that binds `handle` ever closes it. A missing capture makes it false.
+ */
+function scopeMentionsPredicate(negate: boolean): PredicateDefinition {
+  return {
+    description: negate
+      ? 'The text of the function around the capture (the whole file at module level) does not match the regex template, where `{@name}` is the escaped source text of capture `name`.'
+      : 'The text of the function around the capture (the whole file at module level) matches the regex template, where `{@name}` is the escaped source text of capture `name`.',
+    params: {
+      capture: capture('Any node; the function around it (or the file) is searched.'),
+      regex: required(TEMPLATE, 'A JavaScript regular expression (`^`/`$` at line boundaries) with `{@capture}` placeholders.'),
+    },
+    compile(args) {
+      const template = args.regex as string;
+      const compiled = new Map<string, RegExp>();
+      return (context) => {
+        const node = get(context, args.capture);
+        if (!node) return false;
+        let missing = false;
+        const source = template.replace(TEMPLATE_PLACEHOLDER, (_placeholder, name: string) => {
+          const captured = context.captures.get(name);
+          if (!captured) missing = true;
+          return captured ? escapeRegexText(captured.text) : '';
+        });
+        if (missing) return false;
+        let regex = compiled.get(source);
+        if (!regex) {
+          if (compiled.size > 500) compiled.clear();
+          regex = new RegExp(source, 'mu');
+          compiled.set(source, regex);
+        }
+        return regex.test(enclosingScopeText(context, node)) !== negate;
+      };
+    },
+  };
+}
+
 export const PREDICATES = {
   calls: callPredicate(false),
   'not-calls': callPredicate(true),
@@ -585,6 +632,8 @@ export const PREDICATES = {
   'file-text-not-matches': fileTextPredicate(true),
   'scope-text-matches': scopeTextPredicate(false),
   'scope-text-not-matches': scopeTextPredicate(true),
+  'scope-mentions': scopeMentionsPredicate(false),
+  'scope-not-mentions': scopeMentionsPredicate(true),
 } satisfies Record<string, PredicateDefinition>;
 
 export type PredicateName = keyof typeof PREDICATES;
@@ -609,6 +658,14 @@ export function convertParam(spec: ParamType, value: unknown): { value: unknown 
       }
     case 'integer':
       return Number.isInteger(value) ? { value } : { error: 'must be an integer' };
+    case 'template':
+      if (typeof value !== 'string' || value === '') return { error: 'must be a regular expression in a string' };
+      try {
+        new RegExp(value.replace(TEMPLATE_PLACEHOLDER, 'x'), 'u');
+        return { value };
+      } catch (error) {
+        return { error: `is not a valid regular expression: ${(error as Error).message}` };
+      }
     case 'enum': {
       const list = typeof value === 'string' ? [value] : value;
       if (!isStringList(list) || list.length === 0) return { error: `must be one or more of: ${spec.values.join(', ')}` };

@@ -131,6 +131,58 @@ export const REPOSITORY_CHECKS = {
         .map((path) => ({ path, values: { path } }));
     },
   },
+  'paths-present': {
+    description: 'One hit per file or folder matching the globs; a matching folder is reported once, at the first file inside it, not once per file.',
+    params: { globs: globs('Globs for files or folders, e.g. `**/__pycache__`, `dist/*.whl`.'), exclude: globs('Path globs to leave out.', false) },
+    compile(args) {
+      const included = pathMatcher(args.globs as string[]);
+      const exclude = args.exclude as string[] | undefined;
+      const excluded = exclude ? pathMatcher(exclude) : () => false;
+      return (snapshot) => {
+        const seen = new Set<string>();
+        const hits: RepositoryHit[] = [];
+        for (const path of snapshot.paths) {
+          if (excluded(path)) continue;
+          const parts = path.split('/');
+          for (let length = 1; length <= parts.length; length += 1) {
+            const candidate = parts.slice(0, length).join('/');
+            if (!included(candidate)) continue;
+            if (!seen.has(candidate)) {
+              seen.add(candidate);
+              // Pointing at a real file keeps the finding annotatable; the message names the folder.
+              hits.push({ path, values: { path: length < parts.length ? `${candidate}/` : candidate } });
+            }
+            break;
+          }
+        }
+        return hits;
+      };
+    },
+  },
+  'module-name-shadowing': {
+    description: 'One hit per top-level module (`name.py` or `name/__init__.py` in a folder that is not inside a package or under `src/<package>/`) named like one of `modules`: run from there, it is imported instead of the real module.',
+    params: { modules: strings('Module names, e.g. `json`, `requests`.'), exclude: globs('Path globs to leave out.', false) },
+    compile(args) {
+      const names = new Set(args.modules as string[]);
+      return (snapshot) => {
+        const present = new Set(snapshot.paths);
+        const insidePackage = (folders: string[]): boolean => {
+          if (folders[0] === 'src' && folders.length >= 2) return true;
+          for (let length = 1; length <= folders.length; length += 1) {
+            if (present.has(`${folders.slice(0, length).join('/')}/__init__.py`)) return true;
+          }
+          return false;
+        };
+        return matchingPaths(snapshot, ['**/*.py'], args.exclude as string[] | undefined).flatMap((path) => {
+          const folders = path.split('/');
+          const file = folders.pop() ?? '';
+          const name = file === '__init__.py' ? folders.pop() ?? '' : file.slice(0, -'.py'.length);
+          if (!names.has(name) || insidePackage(folders)) return [];
+          return [{ path, values: { path, module: name } }];
+        });
+      };
+    },
+  },
   'files-absent': {
     description: 'One repository-wide hit when no path matches the globs (only if some path matches `when`).',
     params: { globs: globs('Path globs; any one present satisfies.'), when: globs('Only check when these exist.', false) },

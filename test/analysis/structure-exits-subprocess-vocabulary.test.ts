@@ -1,0 +1,108 @@
+// Unit tests for the vocabulary added for the project-structure, exit-code and subprocess rules:
+// the `scope-mentions` predicates (regex templates over other captures) and the repository checks
+// `paths-present` (folders reported once) and `module-name-shadowing` (scripts named like modules).
+
+import Parser from 'tree-sitter';
+import { describe, expect, it } from 'vitest';
+
+import { convertParam, PREDICATES } from '../../src/analysis/predicates.ts';
+import { REPOSITORY_CHECKS } from '../../src/analysis/repository-checks.ts';
+import { SemanticModel } from '../../src/analysis/semantic.ts';
+import { parsePython, pythonLanguage } from '../../src/parse/parse.ts';
+import type { Snapshot } from '../../src/snapshot/snapshot.ts';
+
+const assignmentQuery = new Parser.Query(pythonLanguage, '(assignment left: (identifier) @name right: (call) @call)');
+
+/** Runs one predicate on every `name = call(...)` of `source`; returns the names it accepts. */
+function acceptedNames(source: string, name: 'scope-mentions' | 'scope-not-mentions', regex: string): string[] {
+  const file = parsePython({ path: 'tool.py', text: source, bytes: source.length });
+  const model = new SemanticModel(file.tree);
+  const predicate = PREDICATES[name].compile({ capture: 'call', regex });
+  const names: string[] = [];
+  for (const match of assignmentQuery.matches(file.tree.rootNode)) {
+    const captures = new Map(match.captures.map((capture) => [capture.name, capture.node]));
+    if (predicate({ file, model, captures })) names.push(captures.get('name')?.text ?? '');
+  }
+  return names;
+}
+
+const source = [
+  'import subprocess',
+  'def checked():',
+  '    proc = subprocess.run(["ls"])',
+  '    return proc.returncode',
+  'def unchecked():',
+  '    proc = subprocess.run(["ls"])',
+  '    print(proc.stdout)',
+  'handle = open("a.txt")',
+  'other = open("b.txt")',
+  'handle.close()',
+].join('\n');
+
+describe('scope-mentions', () => {
+  it('substitutes the capture text into the regex and searches the enclosing function, or the file at module level', () => {
+    expect(acceptedNames(source, 'scope-mentions', '\\b{@name}\\.(returncode|close)\\b')).toEqual(['proc', 'handle']);
+    expect(acceptedNames(source, 'scope-not-mentions', '\\b{@name}\\.(returncode|close)\\b')).toEqual(['proc', 'other']);
+  });
+
+  it('escapes regex characters in the capture text', () => {
+    expect(acceptedNames('a = f()\nx = "f()"\n', 'scope-mentions', '"{@call}"')).toEqual(['a']);
+    // Unescaped, `"f()"` would match `"f"` (an empty group).
+    expect(acceptedNames('a = f()\nx = "f"\n', 'scope-mentions', '"{@call}"')).toEqual([]);
+  });
+
+  it('is false in both forms when a placeholder names a capture the match lacks', () => {
+    expect(acceptedNames(source, 'scope-mentions', '{@missing}')).toEqual([]);
+    expect(acceptedNames(source, 'scope-not-mentions', '{@missing}')).toEqual([]);
+  });
+
+  it('rejects templates that are not regular expressions once the placeholders are filled', () => {
+    expect(convertParam({ type: 'template' }, '\\b{@name}\\.close\\(')).toEqual({ value: '\\b{@name}\\.close\\(' });
+    expect(convertParam({ type: 'template' }, '({@name}')).toHaveProperty('error');
+    expect(convertParam({ type: 'template' }, 3)).toEqual({ error: 'must be a regular expression in a string' });
+  });
+});
+
+function snapshotOf(paths: string[]): Snapshot {
+  const files = new Map(paths.filter((path) => path.endsWith('.py')).map((path) => [path, { path, text: '', bytes: 0 }]));
+  return { source: 'test', files, paths, notices: [] };
+}
+
+describe('paths-present', () => {
+  const check = REPOSITORY_CHECKS['paths-present'].compile({ globs: ['**/__pycache__', 'dist/*.whl'], exclude: ['.venv/**'] });
+
+  it('reports a matching folder once, at its first file, and matching files one by one', () => {
+    expect(check(snapshotOf([
+      'src/tool/__pycache__/a.cpython-311.pyc',
+      'src/tool/__pycache__/b.cpython-311.pyc',
+      '__pycache__/x.pyc',
+      'dist/tool-1.0-py3-none-any.whl',
+      'dist/tool-1.0.tar.gz',
+      '.venv/lib/__pycache__/y.pyc',
+      'src/tool/cli.py',
+    ]))).toEqual([
+      { path: 'src/tool/__pycache__/a.cpython-311.pyc', values: { path: 'src/tool/__pycache__/' } },
+      { path: '__pycache__/x.pyc', values: { path: '__pycache__/' } },
+      { path: 'dist/tool-1.0-py3-none-any.whl', values: { path: 'dist/tool-1.0-py3-none-any.whl' } },
+    ]);
+  });
+});
+
+describe('module-name-shadowing', () => {
+  const check = REPOSITORY_CHECKS['module-name-shadowing'].compile({ modules: ['json', 'requests', 'logging'], exclude: ['**/site-packages/**'] });
+
+  it('reports modules and packages outside packages, and leaves package modules and src/<package>/ alone', () => {
+    expect(check(snapshotOf([
+      'json.py',
+      'exercises/requests.py',
+      'requests/__init__.py',
+      'tool/__init__.py',
+      'tool/logging.py',
+      'tool/sub/json.py',
+      'src/tool/logging.py',
+      'src/json.py',
+      '.venv/lib/python3.11/site-packages/requests/__init__.py',
+      'jsonutil.py',
+    ])).map((hit) => hit.path)).toEqual(['json.py', 'exercises/requests.py', 'requests/__init__.py', 'src/json.py']);
+  });
+});
