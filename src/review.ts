@@ -3,20 +3,22 @@
 
 import { createHash } from 'node:crypto';
 
-import { runPythonRules, runRepositoryRule, runTextRule } from './analysis/run.ts';
+import { analyseFile, ENGINE_RULES } from './analysis/file-analysis.ts';
+import type { FileAnalysis } from './analysis/file-analysis.ts';
+import { analyseInWorkers, defaultWorkerCount, PARALLEL_THRESHOLD_BYTES } from './analysis/pool.ts';
+import { runRepositoryRule } from './analysis/run.ts';
 import type { RuleHit } from './analysis/run.ts';
-import { parsePython } from './parse/parse.ts';
 import { REPORT_SCHEMA_VERSION } from './report/model.ts';
 import type { ChapterGrade, Report, RuleSummary } from './report/model.ts';
 import { chapterLabel, chapterOrder } from './rubric/course.ts';
 import type { CourseChapter } from './rubric/course.ts';
 import { activeRuleIds, courseChapter, gradeChapter } from './rubric/score.ts';
 import type { RequirementEvidence } from './rubric/score.ts';
-import { findSuppressions, suppressionFor } from './rubric/suppressions.ts';
+import { suppressionFor } from './rubric/suppressions.ts';
 import type { Suppression } from './rubric/suppressions.ts';
-import type { Finding, Range } from './rules/finding.ts';
+import type { Finding } from './rules/finding.ts';
 import { chapterFolder } from './rules/load.ts';
-import type { CompiledText, LoadedRule, Rubric } from './rules/load.ts';
+import type { LoadedRule, Rubric } from './rules/load.ts';
 import type { ChapterId, Severity } from './rules/rule.ts';
 import type { Snapshot } from './snapshot/snapshot.ts';
 
@@ -32,13 +34,11 @@ export class ReviewError extends Error {
   override name = 'ReviewError';
 }
 
-/** Rules the engine itself reports through; documented like any other rule. */
-export const ENGINE_RULES = { syntaxError: 'syntax-error', invalidSuppression: 'invalid-suppression' } as const;
+export { ENGINE_RULES };
 
 export const TOOL_VERSION = '0.1.0';
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-const PYTHON_FILE = /\.pyw?$/;
 
 const clean = (text: string, limit = 60) => {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -54,27 +54,65 @@ export function fillTemplate(template: string, values: Record<string, string>, s
   });
 }
 
+/** Which rules to run: violations active in the chapter, plus the requirements it grades. */
+function planReview(options: ReviewOptions): { gradedChapters: CourseChapter[]; requirementIds: Set<string>; matching: Set<string> } {
+  const { rubric } = options;
+  const gradedChapters = chaptersToGrade(options);
+  const active = activeRuleIds(rubric.rules, rubric.course, options.chapter);
+  const kinds = new Map(rubric.rules.map((rule) => [rule.id, rule.kind]));
+  const requirementIds = new Set(gradedChapters.flatMap((chapter) => chapter.requirements.map((requirement) => requirement.rule)));
+  const matching = new Set([...active].filter((id) => kinds.get(id) === 'violation'));
+  for (const id of requirementIds) matching.add(id);
+  return { gradedChapters, requirementIds, matching };
+}
+
+/** The whole review in this thread. */
 export function reviewSnapshot(snapshot: Snapshot, options: ReviewOptions): Report {
+  const plan = planReview(options);
+  const collected = collectRuleHits(options.rubric, snapshot, plan.matching);
+  return assembleReport(snapshot, options, plan, collected);
+}
+
+export interface ParallelOptions {
+  /** Worker threads to use; default: one per core. */
+  workers?: number;
+  /** Below this many bytes of text the review stays in this thread. */
+  thresholdBytes?: number;
+}
+
+/**
+ * The same review, with the parse and rule stages spread over worker threads when the snapshot is
+ * large enough for that to pay off. Same Report as `reviewSnapshot`, byte for byte.
+ */
+export async function reviewSnapshotInParallel(snapshot: Snapshot, options: ReviewOptions, parallel: ParallelOptions = {}): Promise<Report> {
+  const plan = planReview(options);
+  const workers = parallel.workers ?? defaultWorkerCount();
+  let textBytes = 0;
+  for (const file of snapshot.files.values()) textBytes += file.text.length;
+  if (workers < 2 || textBytes < (parallel.thresholdBytes ?? PARALLEL_THRESHOLD_BYTES) || !options.rubric.sources) return reviewSnapshot(snapshot, options);
+  const analyses = await analyseInWorkers(options.rubric, [...snapshot.files.values()], plan.matching, workers);
+  const collected = collectRuleHits(options.rubric, snapshot, plan.matching, analyses);
+  return assembleReport(snapshot, options, plan, collected);
+}
+
+function assembleReport(snapshot: Snapshot, options: ReviewOptions, plan: ReturnType<typeof planReview>, collected: CollectedHits): Report {
   const { rubric } = options;
   const { course } = rubric;
   const rulesById = new Map(rubric.rules.map((rule) => [rule.id, rule]));
-  const gradedChapters = chaptersToGrade(options);
-  const active = activeRuleIds(rubric.rules, course, options.chapter);
-  const requirementIds = new Set(gradedChapters.flatMap((chapter) => chapter.requirements.map((requirement) => requirement.rule)));
-  const matching = new Set([...active].filter((id) => rulesById.get(id)?.kind === 'violation'));
-  for (const id of requirementIds) matching.add(id);
-
-  const { hits, engineFindings, suppressionsByPath, stats } = collectRuleHits(rubric, snapshot, matching);
+  const { gradedChapters, requirementIds } = plan;
+  const { hits, engineFindings, suppressionsByPath, stats } = collected;
 
   // Violations become findings; requirement hits are evidence.
   const evidenceCounts = new Map<string, number>();
   const violationFindings: Finding[] = [...engineFindings];
   for (const hit of hits) {
-    if (hit.rule.kind === 'requirement') {
-      evidenceCounts.set(hit.rule.id, (evidenceCounts.get(hit.rule.id) ?? 0) + 1);
+    const rule = rulesById.get(hit.ruleId);
+    if (!rule) continue;
+    if (rule.kind === 'requirement') {
+      evidenceCounts.set(rule.id, (evidenceCounts.get(rule.id) ?? 0) + 1);
       continue;
     }
-    violationFindings.push(findingFromHit(hit, snapshot));
+    violationFindings.push(findingFromHit(rule, hit, snapshot));
   }
   assignFingerprints(violationFindings, snapshot);
 
@@ -160,47 +198,24 @@ export interface CollectedHits {
 }
 
 /** Parse and rule stages: every file parsed once, every rule in `matching` run once. */
-export function collectRuleHits(rubric: Rubric, snapshot: Snapshot, matching: ReadonlySet<string>): CollectedHits {
+export function collectRuleHits(rubric: Rubric, snapshot: Snapshot, matching: ReadonlySet<string>, analyses?: readonly FileAnalysis[]): CollectedHits {
   const rulesById = new Map(rubric.rules.map((rule) => [rule.id, rule]));
-  const hits: RuleHit[] = [];
-  const engineFindings: Finding[] = [];
-  let pythonFiles = 0;
-  let lines = 0;
-  let syntaxErrors = 0;
-  const suppressionsByPath = new Map<string, Suppression[]>();
-  const knownRules = new Set(rulesById.keys());
-
-  for (const file of snapshot.files.values()) {
-    const { suppressions, problems } = findSuppressions(file, knownRules);
-    if (suppressions.length > 0) suppressionsByPath.set(file.path, suppressions);
-    for (const problem of problems) {
-      const range = { start: { line: problem.line, column: problem.column }, end: { line: problem.line, column: problem.endColumn } };
-      const finding = engineFinding(rulesById.get(ENGINE_RULES.invalidSuppression), file.path, range, { problem: problem.problem });
-      if (finding) engineFindings.push(finding);
-    }
-    if (!PYTHON_FILE.test(file.path)) continue;
-    pythonFiles += 1;
-    lines += countLines(file.text);
-    const parsed = parsePython(file);
-    if (parsed.syntaxProblem) {
-      syntaxErrors += 1;
-      const problem = parsed.syntaxProblem;
-      const range = { start: { line: problem.line, column: problem.column }, end: { line: problem.endLine, column: Math.max(problem.endColumn, problem.column + 1) } };
-      const finding = engineFinding(rulesById.get(ENGINE_RULES.syntaxError), file.path, range, { problem: problem.description });
-      if (finding) engineFindings.push(finding);
-    }
-    hits.push(...runPythonRules(rubric, parsed, matching));
+  const perFile = analyses ?? [...snapshot.files.values()].map((file) => analyseFile(rubric, file, matching, rulesById));
+  const collected: CollectedHits = { hits: [], engineFindings: [], suppressionsByPath: new Map(), stats: { files: snapshot.files.size, pythonFiles: 0, lines: 0, syntaxErrors: 0 } };
+  // Workers finish in any order; keep the snapshot's order so reports are identical.
+  const order = new Map([...snapshot.files.keys()].map((path, index) => [path, index]));
+  for (const analysis of [...perFile].sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0))) {
+    collected.hits.push(...analysis.hits);
+    collected.engineFindings.push(...analysis.engineFindings);
+    if (analysis.suppressions.length > 0) collected.suppressionsByPath.set(analysis.path, analysis.suppressions);
+    if (analysis.python) collected.stats.pythonFiles += 1;
+    collected.stats.lines += analysis.lines;
+    if (analysis.syntaxError) collected.stats.syntaxErrors += 1;
   }
   for (const rule of rubric.rules) {
-    if (!matching.has(rule.id)) continue;
-    if (rule.compiled.kind === 'text') {
-      for (const file of snapshot.files.values()) hits.push(...runTextRule(rule as LoadedRule & { compiled: CompiledText }, file));
-    } else if (rule.compiled.kind === 'repository') {
-      hits.push(...runRepositoryRule(rule, snapshot));
-    }
+    if (matching.has(rule.id) && rule.compiled.kind === 'repository') collected.hits.push(...runRepositoryRule(rule, snapshot));
   }
-
-  return { hits, engineFindings, suppressionsByPath, stats: { files: snapshot.files.size, pythonFiles, lines, syntaxErrors } };
+  return collected;
 }
 
 function chaptersToGrade(options: ReviewOptions): CourseChapter[] {
@@ -211,20 +226,7 @@ function chaptersToGrade(options: ReviewOptions): CourseChapter[] {
   return [chapter];
 }
 
-function countLines(text: string): number {
-  if (text === '') return 0;
-  let count = 1;
-  for (let at = text.indexOf('\n'); at !== -1 && at < text.length - 1; at = text.indexOf('\n', at + 1)) count += 1;
-  return count;
-}
-
-function engineFinding(rule: LoadedRule | undefined, path: string, range: Range, values: Record<string, string>): Finding | undefined {
-  if (!rule) return undefined;
-  return { ruleId: rule.id, severity: rule.severity, message: fillTemplate(rule.message, values, false), path, range, fix: { hint: rule.fix.hint }, fingerprint: '' };
-}
-
-function findingFromHit(hit: RuleHit, snapshot: Snapshot): Finding {
-  const { rule } = hit;
+function findingFromHit(rule: LoadedRule, hit: RuleHit, snapshot: Snapshot): Finding {
   const finding: Finding = {
     ruleId: rule.id,
     severity: rule.severity,
@@ -242,21 +244,11 @@ function findingFromHit(hit: RuleHit, snapshot: Snapshot): Finding {
     }
   }
   const replacement = rule.fix.replacement;
-  if (replacement && hit.captures) {
-    const target = hit.captures.get(replacement.target ?? (rule.match.kind === 'python' ? rule.match.report : ''));
-    if (target) {
-      finding.fix = {
-        hint: finding.fix?.hint ?? rule.fix.hint,
-        replacement: {
-          range: {
-            start: { line: target.startPosition.row + 1, column: target.startPosition.column + 1 },
-            end: { line: target.endPosition.row + 1, column: target.endPosition.column + 1 },
-          },
-          text: fillTemplate(replacement.template, hit.values, false),
-          safety: replacement.safety,
-        },
-      };
-    }
+  if (replacement && hit.replacementRange) {
+    finding.fix = {
+      hint: finding.fix?.hint ?? rule.fix.hint,
+      replacement: { range: hit.replacementRange, text: fillTemplate(replacement.template, hit.values, false), safety: replacement.safety },
+    };
   }
   return finding;
 }

@@ -11,14 +11,15 @@ import type { CompiledPython, CompiledText, LoadedRule, Rubric } from '../rules/
 import type { Range } from '../rules/finding.ts';
 import { SemanticModel } from './semantic.ts';
 
+/** One place a rule matched. Plain data, so worker threads can send it back. */
 export interface RuleHit {
-  rule: LoadedRule;
+  ruleId: string;
   path?: string;
   range?: Range;
-  /** Placeholder values for the rule's message. */
+  /** Placeholder values for the rule's message, hint and replacement. */
   values: Record<string, string>;
-  /** For Python hits: the captured nodes, for messages and replacements. */
-  captures?: ReadonlyMap<string, SyntaxNode>;
+  /** Where the rule's `fix.replacement` applies, when it has one. */
+  replacementRange?: Range;
 }
 
 type PythonRule = LoadedRule & { compiled: CompiledPython };
@@ -92,7 +93,11 @@ export function runPythonRules(rubric: Rubric, file: ParsedFile, active: Readonl
       const node = captures.get(capture);
       if (node) values[name] = qualified ? model.qualifiedName(node) ?? node.text : node.text;
     }
-    hits.push({ rule, path: file.path, range: nodeRange(reported), values, captures });
+    const hit: RuleHit = { ruleId: rule.id, path: file.path, range: nodeRange(reported), values };
+    const replacement = rule.fix.replacement;
+    const target = replacement ? captures.get(replacement.target ?? rule.compiled.report) : undefined;
+    if (target) hit.replacementRange = nodeRange(target);
+    hits.push(hit);
   }
   return hits;
 }
@@ -151,7 +156,7 @@ export function runTextRule(rule: LoadedRule & { compiled: CompiledText }, file:
       starts ??= lineStarts(file.text);
       const start = positionAt(starts, offset);
       const end = positionAt(starts, offset + secret.length);
-      hits.push({ rule, path: file.path, range: { start, end }, values: { redacted: redact(secret), path: file.path } });
+      hits.push({ ruleId: rule.id, path: file.path, range: { start, end }, values: { redacted: redact(secret), path: file.path } });
     }
   }
   return hits;
@@ -160,7 +165,7 @@ export function runTextRule(rule: LoadedRule & { compiled: CompiledText }, file:
 export function runRepositoryRule(rule: LoadedRule, snapshot: Snapshot): RuleHit[] {
   if (rule.compiled.kind !== 'repository') return [];
   return rule.compiled.check(snapshot).map((hit) => {
-    const result: RuleHit = { rule, values: hit.values };
+    const result: RuleHit = { ruleId: rule.id, values: hit.values };
     if (hit.path !== undefined) result.path = hit.path;
     if (hit.line !== undefined) result.range = { start: { line: hit.line, column: 1 }, end: { line: hit.line, column: 1 } };
     return result;

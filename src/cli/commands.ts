@@ -8,7 +8,8 @@ import { parse as parseYaml } from 'yaml';
 
 import { renderReport } from '../report/index.ts';
 import type { OutputFormat } from '../report/index.ts';
-import { ReviewError, reviewSnapshot, helpUri } from '../review.ts';
+import type { Report } from '../report/model.ts';
+import { ReviewError, reviewSnapshotInParallel, helpUri } from '../review.ts';
 import { chapterLabel, parseChapterId } from '../rubric/course.ts';
 import { activeRuleIds } from '../rubric/score.ts';
 import { runRuleFixtures } from '../rules/fixtures.ts';
@@ -87,7 +88,7 @@ export function useColor(io: CliIO, requested: unknown): boolean {
 }
 
 export async function reviewDirectory(io: CliIO, target: string, options: Record<string, unknown>):
-  Promise<{ snapshot: Snapshot; report: ReturnType<typeof reviewSnapshot> }> {
+  Promise<{ snapshot: Snapshot; report: Report }> {
   const root = path.resolve(io.cwd, target);
   let snapshot: Snapshot;
   try {
@@ -103,7 +104,7 @@ export async function reviewDirectory(io: CliIO, target: string, options: Record
   const chapter = chapterOption(options.chapter, '--chapter') ?? (await chapterFromRepository(root)) ?? 'all';
   const rubric = await loadRubricOrExplain(options);
   try {
-    const report = reviewSnapshot({ ...snapshot, source: target }, { rubric, chapter });
+    const report = await reviewSnapshotInParallel({ ...snapshot, source: target }, { rubric, chapter });
     return { snapshot, report };
   } catch (error) {
     if (error instanceof ReviewError) throw new UsageError(error.message);

@@ -64,6 +64,13 @@ export interface LoadedRule extends Rule {
 export interface Rubric {
   rules: readonly LoadedRule[];
   course: Course;
+  /** The files it was built from, so worker threads can rebuild it. */
+  sources?: RubricSources;
+}
+
+export interface RubricSources {
+  ruleFiles: RubricFile[];
+  courseFile: RubricFile;
 }
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, discriminator: true });
@@ -466,7 +473,7 @@ export function buildRubric(ruleFiles: readonly RubricFile[], courseFile: Rubric
   problems.push(...courseProblems);
   if (problems.length > 0 || !course) throw new RubricError(problems);
   rules.sort((a, b) => chapterOrder(a.chapter) - chapterOrder(b.chapter) || a.id.localeCompare(b.id));
-  return { rules, course };
+  return { rules, course, sources: { ruleFiles: [...ruleFiles], courseFile } };
 }
 
 async function listRuleFiles(dir: string): Promise<string[]> {
