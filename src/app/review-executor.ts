@@ -33,7 +33,16 @@ export interface WorkerRequest extends ReviewInput {
   id: number;
 }
 
-export type WorkerReply = { id: number; report: Report; error?: undefined } | { id: number; error: string; report?: undefined };
+export type WorkerReply = { id: number; report: Report; error?: undefined } | { id: number; error: string; stack?: string; report?: undefined };
+
+/** An error thrown inside the review worker, with the worker's stack for the log. */
+export class ReviewWorkerError extends Error {
+  override name = 'ReviewWorkerError';
+  constructor(message: string, workerStack: string | undefined) {
+    super(message);
+    if (workerStack) this.stack = `${this.name}: ${message}\n--- in the review worker ---\n${workerStack}`;
+  }
+}
 
 interface PoolWorker {
   worker: Worker;
@@ -115,7 +124,7 @@ export function createWorkerExecutor(options: { size: number; rulesDir?: string 
     const onMessage = (reply: WorkerReply) => {
       if (reply.id !== id) return;
       if (reply.report) finish(() => pending.resolve(reply.report), true);
-      else finish(() => pending.reject(new Error(reply.error)), true);
+      else finish(() => pending.reject(new ReviewWorkerError(reply.error, reply.stack)), true);
     };
     const onError = (error: Error) => finish(() => pending.reject(error), false);
     const onExit = (code: number) => finish(() => pending.reject(new Error(`the review worker stopped (exit code ${code})`)), false);

@@ -28,7 +28,9 @@ port.on('message', (request: WorkerRequest) => {
     const report = reviewSnapshot(request.snapshot, { rubric: { rules, course: request.course }, chapter: request.chapter });
     reply = { id: request.id, report };
   } catch (error) {
-    reply = { id: request.id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    reply = error instanceof Error
+      ? { id: request.id, error: `${error.name}: ${error.message}`, ...(error.stack === undefined ? {} : { stack: error.stack }) }
+      : { id: request.id, error: String(error) };
   }
   port.postMessage(reply);
 });

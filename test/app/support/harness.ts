@@ -4,14 +4,13 @@
 
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import Bottleneck from 'bottleneck';
 import nock from 'nock';
 import { pino } from 'pino';
 import { Probot } from 'probot';
-import type { Handler } from 'probot';
 import { Registry } from 'prom-client';
 
 import { createOpsgradeApp } from '../../../src/app/index.ts';
@@ -19,6 +18,9 @@ import type { AppSettings } from '../../../src/app/index.ts';
 import type { ReviewExecutor } from '../../../src/app/review-executor.ts';
 import type { ReviewService } from '../../../src/app/review-service.ts';
 import { FakeGitHub } from './fake-github.ts';
+
+/** What Probot's `addHandler` accepts: answers a request and says whether it did. */
+type Handler = (request: IncomingMessage, response: ServerResponse) => void | boolean | Promise<void | boolean>;
 
 export const WEBHOOK_SECRET = 'opsgrade-test-secret';
 
@@ -100,7 +102,8 @@ export async function startApp(options: HarnessOptions = {}): Promise<Harness> {
     void (async () => {
       if (await middleware(request, response)) return;
       for (const handler of handlers) if (await handler(request, response)) return;
-      response.writeHead(404).end();
+      response.statusCode = 404;
+      response.end();
     })();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -106,7 +106,7 @@ export function validateGraphql(body: unknown): RequestCheck {
   if (typeof query !== 'string' || query.trim() === '') problems.push('GraphQL body needs a `query` string');
   if (variables !== undefined && (typeof variables !== 'object' || variables === null)) problems.push('GraphQL `variables` must be an object');
   if (typeof query === 'string') {
-    const declared = [...query.matchAll(/\$(\w+)\s*:\s*([\w!\[\]]+)/g)];
+    const declared = [...query.matchAll(/\$(\w+)\s*:\s*([\w![\]]+)/g)];
     const supplied = (variables ?? {}) as Record<string, unknown>;
     for (const [, name, type] of declared) {
       if (type?.endsWith('!') && (supplied[name as string] === undefined || supplied[name as string] === null)) problems.push(`GraphQL variable $${name} (${type}) is not supplied`);

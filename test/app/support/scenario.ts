@@ -47,19 +47,37 @@ export function readFixture(folder: string, file: string): string {
 }
 
 /**
- * A one-hunk unified diff in which lines `from`…`to` of `text` are new, with up to three lines of
- * context around them, as `GET /pulls/{n}/files` returns it.
+ * The unified diff `GET /pulls/{n}/files` returns for `text` when the given line ranges are new:
+ * one hunk per range (merged when their three lines of context meet).
  */
-export function patchAdding(text: string, from: number, to: number): string {
+export function patchAdding(text: string, ...ranges: [number, number][]): string {
   const lines = text.replace(/\n$/, '').split('\n');
-  const start = Math.max(1, from - 3);
-  const end = Math.min(lines.length, to + 3);
-  const added = to - from + 1;
-  const body: string[] = [];
-  for (let line = start; line <= end; line += 1) body.push(`${line >= from && line <= to ? '+' : ' '}${lines[line - 1] ?? ''}`);
-  const newCount = end - start + 1;
-  const oldCount = newCount - added;
-  return [`@@ -${start},${oldCount} +${start},${newCount} @@`, ...body].join('\n');
+  const added = new Set<number>();
+  for (const [from, to] of ranges) for (let line = from; line <= to; line += 1) added.add(line);
+  const windows: [number, number][] = [];
+  for (const [from, to] of [...ranges].sort((a, b) => a[0] - b[0])) {
+    const start = Math.max(1, from - 3);
+    const end = Math.min(lines.length, to + 3);
+    const last = windows[windows.length - 1];
+    if (last && start <= last[1] + 1) last[1] = Math.max(last[1], end);
+    else windows.push([start, end]);
+  }
+  const hunks: string[] = [];
+  let removedBefore = 0;
+  for (const [start, end] of windows) {
+    const body: string[] = [];
+    let newlyAdded = 0;
+    for (let line = start; line <= end; line += 1) {
+      const isNew = added.has(line);
+      if (isNew) newlyAdded += 1;
+      body.push(`${isNew ? '+' : ' '}${lines[line - 1] ?? ''}`);
+    }
+    const newCount = end - start + 1;
+    const oldStart = start - removedBefore;
+    hunks.push(`@@ -${oldStart},${newCount - newlyAdded} +${start},${newCount} @@`, ...body);
+    removedBefore += newlyAdded;
+  }
+  return hunks.join('\n');
 }
 
 /** The patch of a file added whole by the pull request. */

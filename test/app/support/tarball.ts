@@ -6,6 +6,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 import tar from 'tar-stream';
+import type { Header } from 'tar-stream';
 
 export interface ExtraEntry {
   name: string;
@@ -27,18 +28,19 @@ function listFiles(root: string, dir = ''): string[] {
 export async function buildTarball(options: { folder?: string; files?: Record<string, string>; prefix: string; extra?: ExtraEntry[] }): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (chunk: Buffer) => chunks.push(chunk));
+  pack.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
   const ended = new Promise<void>((resolve, reject) => {
     pack.on('end', () => resolve());
     pack.on('error', reject);
   });
-  const add = (header: tar.Headers, content?: string) => new Promise<void>((resolve, reject) => {
+  const add = (header: Partial<Header> & Pick<Header, 'name'>, content?: string) => new Promise<void>((resolve, reject) => {
     pack.entry(header, content ?? '', (error) => (error ? reject(error) : resolve()));
   });
   await add({ name: `${options.prefix}/`, type: 'directory' });
-  const contents: [string, string][] = [];
-  if (options.folder) for (const file of listFiles(options.folder)) contents.push([file, readFileSync(path.join(options.folder, file), 'utf8')]);
-  for (const [file, text] of Object.entries(options.files ?? {})) contents.push([file, text]);
+  // `files` replace the folder's file of the same name, as a later commit would.
+  const contents = new Map<string, string>();
+  if (options.folder) for (const file of listFiles(options.folder)) contents.set(file, readFileSync(path.join(options.folder, file), 'utf8'));
+  for (const [file, text] of Object.entries(options.files ?? {})) contents.set(file, text);
   for (const [file, text] of contents) await add({ name: `${options.prefix}/${file}`, type: 'file' }, text);
   for (const entry of options.extra ?? []) {
     const type = entry.type ?? 'file';
