@@ -34,6 +34,7 @@ type ParamType =
   | { type: 'regex' }
   | { type: 'integer' }
   | { type: 'template' }
+  | { type: 'predicates' }
   | { type: 'enum'; values: readonly string[] };
 
 interface ParamSpec {
@@ -59,6 +60,7 @@ const REGEX = { type: 'regex' } as const;
 const INTEGER = { type: 'integer' } as const;
 const STRING = { type: 'string' } as const;
 const TEMPLATE = { type: 'template' } as const;
+const PREDICATE_LIST = { type: 'predicates' } as const;
 const VALUE_KIND_LIST = { type: 'enum', values: VALUE_KINDS } as const;
 const CONTEXT_LIST = { type: 'enum', values: CONTEXT_KINDS } as const;
 const STATEMENT_LIST = { type: 'enum', values: STATEMENT_KINDS } as const;
@@ -461,6 +463,18 @@ function scopeMentionsPredicate(negate: boolean): PredicateDefinition {
   };
 }
 
+/** OR over predicate calls, for rules whose query patterns need different conditions. */
+function anyOfPredicate(): PredicateDefinition {
+  return {
+    description: 'At least one of the listed predicate calls holds; each entry is written like an entry of `where:`.',
+    params: { of: required(PREDICATE_LIST, 'Predicate calls, e.g. `[{ lacks-keyword: {...} }, { keyword-value: {...} }]`.') },
+    compile(args) {
+      const alternatives = args.of as CompiledPredicate[];
+      return (context) => alternatives.some((predicate) => predicate(context));
+    },
+  };
+}
+
 export const PREDICATES = {
   calls: callPredicate(false),
   'not-calls': callPredicate(true),
@@ -634,6 +648,7 @@ export const PREDICATES = {
   'scope-text-not-matches': scopeTextPredicate(true),
   'scope-mentions': scopeMentionsPredicate(false),
   'scope-not-mentions': scopeMentionsPredicate(true),
+  'any-of': anyOfPredicate(),
 } satisfies Record<string, PredicateDefinition>;
 
 export type PredicateName = keyof typeof PREDICATES;
@@ -666,6 +681,7 @@ export function convertParam(spec: ParamType, value: unknown): { value: unknown 
       } catch (error) {
         return { error: `is not a valid regular expression: ${(error as Error).message}` };
       }
+    case 'predicates': return compilePredicateList(value);
     case 'enum': {
       const list = typeof value === 'string' ? [value] : value;
       if (!isStringList(list) || list.length === 0) return { error: `must be one or more of: ${spec.values.join(', ')}` };
@@ -673,6 +689,35 @@ export function convertParam(spec: ParamType, value: unknown): { value: unknown 
       return unknown.length === 0 ? { value: list } : { error: `has unknown value ${unknown.map((item) => `"${item}"`).join(', ')}; expected one of: ${spec.values.join(', ')}` };
     }
   }
+}
+
+/** Checks and compiles the nested calls of `any-of` (capture names are checked when they run). */
+function compilePredicateList(value: unknown): { value: unknown } | { error: string } {
+  if (!Array.isArray(value) || value.length === 0) return { error: 'must be a non-empty list of predicate calls' };
+  const compiled: CompiledPredicate[] = [];
+  for (const [index, entry] of value.entries()) {
+    const pairs = typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? Object.entries(entry as Record<string, unknown>) : [];
+    const [name, rawArgs] = pairs[0] ?? [];
+    if (pairs.length !== 1 || name === undefined) return { error: `entry ${index + 1} must be one \`{ predicate: {...} }\`` };
+    const definition = (PREDICATES as Record<string, PredicateDefinition>)[name];
+    if (!definition) return { error: `entry ${index + 1} names unknown predicate \`${name}\`` };
+    const args = (rawArgs ?? {}) as Record<string, unknown>;
+    const converted: Record<string, unknown> = {};
+    for (const key of Object.keys(args)) {
+      if (!(key in definition.params)) return { error: `entry ${index + 1}: predicate \`${name}\` has no parameter \`${key}\`` };
+    }
+    for (const [key, param] of Object.entries(definition.params)) {
+      if (!(key in args)) {
+        if (param.required) return { error: `entry ${index + 1}: predicate \`${name}\` needs parameter \`${key}\`` };
+        continue;
+      }
+      const result = convertParam(param.spec, args[key]);
+      if ('error' in result) return { error: `entry ${index + 1}: \`${name}.${key}\` ${result.error}` };
+      converted[key] = result.value;
+    }
+    compiled.push(definition.compile(converted));
+  }
+  return { value: compiled };
 }
 
 export type { ParamSpec, ParamType };

@@ -4,7 +4,7 @@
 import Parser from 'tree-sitter';
 import { describe, expect, it } from 'vitest';
 
-import { PREDICATES } from '../../src/analysis/predicates.ts';
+import { convertParam, PREDICATES } from '../../src/analysis/predicates.ts';
 import { SemanticModel } from '../../src/analysis/semantic.ts';
 import { parsePython, pythonLanguage } from '../../src/parse/parse.ts';
 
@@ -57,5 +57,43 @@ describe('scope-text-matches', () => {
   it('anchors ^ at line starts inside the function text', () => {
     // `probe` has no return line; module-level calls see the file, which has one in `checked`.
     expect(accepted(script, 'scope-text-matches', { capture: 'call', regex: '^\\s+return ' })).toEqual(['basicConfig', 'run', 'recv_exit_status', 'info']);
+  });
+});
+
+describe('any-of', () => {
+  const source = [
+    'import requests',
+    'requests.get(u)',
+    'requests.get(u, timeout=None)',
+    'requests.get(u, timeout=5)',
+    'requests.get(u, **options)',
+  ].join('\n');
+  const calls = new Parser.Query(pythonLanguage, '(call) @call');
+
+  function lines(args: Record<string, unknown>): number[] {
+    const file = parsePython({ path: 'tool.py', text: source, bytes: source.length });
+    const model = new SemanticModel(file.tree);
+    const converted = convertParam({ type: 'predicates' }, args.of);
+    if ('error' in converted) throw new Error(converted.error);
+    const predicate = PREDICATES['any-of'].compile({ of: converted.value });
+    return calls.matches(file.tree.rootNode)
+      .filter((match) => predicate({ file, model, captures: new Map([['call', match.captures[0]!.node]]) }))
+      .map((match) => match.captures[0]!.node.startPosition.row + 1);
+  }
+
+  it('holds when any nested call holds', () => {
+    expect(lines({ of: [
+      { 'lacks-keyword': { capture: 'call', names: ['timeout'] } },
+      { 'keyword-value': { capture: 'call', name: 'timeout', values: ['None'] } },
+    ] })).toEqual([2, 3]);
+  });
+
+  it('rejects unknown predicates, unknown parameters and bad values with the entry number', () => {
+    expect(convertParam({ type: 'predicates' }, [{ 'lacks-keywords': {} }])).toEqual({ error: 'entry 1 names unknown predicate `lacks-keywords`' });
+    expect(convertParam({ type: 'predicates' }, [{ calls: { capture: 'c', names: ['x'] } }, { calls: { capture: 'c', name: 'x' } }]))
+      .toEqual({ error: 'entry 2: predicate `calls` has no parameter `name`' });
+    const badRegex = convertParam({ type: 'predicates' }, [{ 'text-matches': { capture: 'c', regex: '(' } }]);
+    expect('error' in badRegex && badRegex.error).toMatch(/^entry 1: `text-matches.regex` is not a valid regular expression/);
+    expect(convertParam({ type: 'predicates' }, [])).toEqual({ error: 'must be a non-empty list of predicate calls' });
   });
 });
