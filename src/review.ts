@@ -7,6 +7,7 @@ import { analyseFile, ENGINE_RULES } from './analysis/file-analysis.ts';
 import type { FileAnalysis } from './analysis/file-analysis.ts';
 import { analyseInWorkers, defaultWorkerCount, PARALLEL_THRESHOLD_BYTES } from './analysis/pool.ts';
 import { runRepositoryRule } from './analysis/run.ts';
+import { releaseParseTrees } from './parse/memory.ts';
 import type { RuleHit } from './analysis/run.ts';
 import { REPORT_SCHEMA_VERSION } from './report/model.ts';
 import type { ChapterGrade, Report, RuleSummary } from './report/model.ts';
@@ -81,19 +82,37 @@ export interface ParallelOptions {
 }
 
 /**
- * The same review, with the parse and rule stages spread over worker threads when the snapshot is
- * large enough for that to pay off. Same Report as `reviewSnapshot`, byte for byte.
+ * The same review for long-running processes (the CLI, the app). It yields to the event loop
+ * between files, which is when the tree-sitter addon frees parse trees (without that, memory grows
+ * with every file), and it spreads large snapshots over worker threads. Same Report, byte for byte.
  */
-export async function reviewSnapshotInParallel(snapshot: Snapshot, options: ReviewOptions, parallel: ParallelOptions = {}): Promise<Report> {
+export async function reviewSnapshotAsync(snapshot: Snapshot, options: ReviewOptions, parallel: ParallelOptions = {}): Promise<Report> {
   const plan = planReview(options);
   const workers = parallel.workers ?? defaultWorkerCount();
-  let textBytes = 0;
-  for (const file of snapshot.files.values()) textBytes += file.text.length;
-  if (workers < 2 || textBytes < (parallel.thresholdBytes ?? PARALLEL_THRESHOLD_BYTES) || !options.rubric.sources) return reviewSnapshot(snapshot, options);
-  const analyses = await analyseInWorkers(options.rubric, [...snapshot.files.values()], plan.matching, workers);
+  const files = [...snapshot.files.values()];
+  const textBytes = files.reduce((sum, file) => sum + file.text.length, 0);
+  let analyses: FileAnalysis[];
+  if (workers >= 2 && textBytes >= (parallel.thresholdBytes ?? PARALLEL_THRESHOLD_BYTES) && options.rubric.sources) {
+    analyses = await analyseInWorkers(options.rubric, files, plan.matching, workers);
+  } else {
+    const rulesById = new Map(options.rubric.rules.map((rule) => [rule.id, rule]));
+    analyses = [];
+    let sinceYield = 0;
+    for (const file of files) {
+      analyses.push(analyseFile(options.rubric, file, plan.matching, rulesById));
+      sinceYield += file.text.length;
+      if (sinceYield >= RELEASE_EVERY_BYTES) {
+        sinceYield = 0;
+        await releaseParseTrees();
+      }
+    }
+  }
   const collected = collectRuleHits(options.rubric, snapshot, plan.matching, analyses);
   return assembleReport(snapshot, options, plan, collected);
 }
+
+/** How much text to analyse before letting the parse trees of finished files go. */
+const RELEASE_EVERY_BYTES = 1024 * 1024;
 
 function assembleReport(snapshot: Snapshot, options: ReviewOptions, plan: ReturnType<typeof planReview>, collected: CollectedHits): Report {
   const { rubric } = options;

@@ -11,7 +11,7 @@ import type { WorkerRequest } from './worker.ts';
 
 /** Below this many bytes of text, starting workers costs more than it saves. */
 export const PARALLEL_THRESHOLD_BYTES = 2 * 1024 * 1024;
-const BATCH_BYTES = 512 * 1024;
+const BATCH_BYTES = 256 * 1024;
 
 type WorkerReply = { kind: 'ready' } | { kind: 'done'; batch: number; results: FileAnalysis[] } | { kind: 'error'; message: string };
 

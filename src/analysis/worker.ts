@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { buildRubric } from '../rules/load.ts';
 import type { LoadedRule, Rubric, RubricSources } from '../rules/load.ts';
 import type { SnapshotFile } from '../snapshot/snapshot.ts';
+import { releaseParseTrees } from '../parse/memory.ts';
 import { analyseFile } from './file-analysis.ts';
 
 export type WorkerRequest =
@@ -16,6 +17,10 @@ let rubric: Rubric | undefined;
 let rulesById: Map<string, LoadedRule> | undefined;
 
 parentPort?.on('message', (request: WorkerRequest) => {
+  void handle(request);
+});
+
+async function handle(request: WorkerRequest): Promise<void> {
   try {
     if (request.kind === 'init') {
       rubric = buildRubric(request.sources.ruleFiles, request.sources.courseFile);
@@ -27,7 +32,8 @@ parentPort?.on('message', (request: WorkerRequest) => {
     const matching = new Set(request.matching);
     const results = request.files.map((file) => analyseFile(rubric as Rubric, file, matching, rulesById as Map<string, LoadedRule>));
     parentPort?.postMessage({ kind: 'done', batch: request.batch, results });
+    await releaseParseTrees();
   } catch (error) {
     parentPort?.postMessage({ kind: 'error', message: (error as Error).stack ?? String(error) });
   }
-});
+}

@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { renderReport } from '../report/index.ts';
 import type { OutputFormat } from '../report/index.ts';
 import type { Report } from '../report/model.ts';
-import { ReviewError, reviewSnapshotInParallel, helpUri } from '../review.ts';
+import { ReviewError, reviewSnapshotAsync, helpUri } from '../review.ts';
 import { chapterLabel, parseChapterId } from '../rubric/course.ts';
 import { activeRuleIds } from '../rubric/score.ts';
 import { runRuleFixtures } from '../rules/fixtures.ts';
@@ -104,7 +104,8 @@ export async function reviewDirectory(io: CliIO, target: string, options: Record
   const chapter = chapterOption(options.chapter, '--chapter') ?? (await chapterFromRepository(root)) ?? 'all';
   const rubric = await loadRubricOrExplain(options);
   try {
-    const report = await reviewSnapshotInParallel({ ...snapshot, source: target }, { rubric, chapter });
+    const parallel = options.jobs === undefined ? {} : { workers: options.jobs as number };
+    const report = await reviewSnapshotAsync({ ...snapshot, source: target }, { rubric, chapter }, parallel);
     return { snapshot, report };
   } catch (error) {
     if (error instanceof ReviewError) throw new UsageError(error.message);

@@ -37,6 +37,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--max-files <count>', 'read at most this many files', parseCount)
     .option('--max-total-bytes <bytes>', 'read at most this many bytes in total', parseSize)
     .option('--no-color', 'never colour the text output (NO_COLOR is honoured too)')
+    .option('-j, --jobs <count>', 'worker threads for large repositories (default: one per core; 1 = none)', parseCount)
     .addHelpText('after', HELP_EXIT_CODES)
     .action(async (path: string, options: Record<string, unknown>) => {
       io.exitCode = await runReview(io, path, options);

@@ -5,7 +5,7 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { reviewSnapshot, reviewSnapshotInParallel } from '../../src/review.ts';
+import { reviewSnapshot, reviewSnapshotAsync } from '../../src/review.ts';
 import { loadRubric } from '../../src/rules/load.ts';
 import { SnapshotBuilder, resolveLimits } from '../../src/snapshot/builder.ts';
 
@@ -25,7 +25,7 @@ describe('parallel review', () => {
     }
     const snapshot = builder.build('generated');
     const serial = reviewSnapshot(snapshot, { rubric, chapter: 'all' });
-    const parallel = await reviewSnapshotInParallel(snapshot, { rubric, chapter: 'all' }, { workers: 2, thresholdBytes: 0 });
+    const parallel = await reviewSnapshotAsync(snapshot, { rubric, chapter: 'all' }, { workers: 2, thresholdBytes: 0 });
     expect(serial.findings.length).toBeGreaterThan(60);
     expect(JSON.stringify(parallel)).toBe(JSON.stringify(serial));
   });
