@@ -475,6 +475,22 @@ function anyOfPredicate(): PredicateDefinition {
   };
 }
 
+function parentTypePredicate(negate: boolean): PredicateDefinition {
+  return {
+    description: negate
+      ? "The capture's parent node is of none of the tree-sitter node types (e.g. a `string` that is not part of a `concatenated_string`)."
+      : "The capture's parent node is of one of the tree-sitter node types.",
+    params: { capture: capture('Any node.'), types: required(STRINGS, 'tree-sitter node types, e.g. `concatenated_string`.') },
+    compile(args) {
+      const types = new Set(args.types as string[]);
+      return (context) => {
+        const parent = get(context, args.capture)?.parent;
+        return parent ? types.has(parent.type) !== negate : false;
+      };
+    },
+  };
+}
+
 export const PREDICATES = {
   calls: callPredicate(false),
   'not-calls': callPredicate(true),
@@ -649,6 +665,8 @@ export const PREDICATES = {
   'scope-mentions': scopeMentionsPredicate(false),
   'scope-not-mentions': scopeMentionsPredicate(true),
   'any-of': anyOfPredicate(),
+  'parent-type': parentTypePredicate(false),
+  'not-parent-type': parentTypePredicate(true),
 } satisfies Record<string, PredicateDefinition>;
 
 export type PredicateName = keyof typeof PREDICATES;

@@ -63,6 +63,26 @@ describe('scope-mentions', () => {
   });
 });
 
+describe('parent-type', () => {
+  const stringQuery = new Parser.Query(pythonLanguage, '(string) @string');
+
+  function strings(source: string, name: 'parent-type' | 'not-parent-type'): string[] {
+    const file = parsePython({ path: 'tool.py', text: source, bytes: source.length });
+    const model = new SemanticModel(file.tree);
+    const predicate = PREDICATES[name].compile({ capture: 'string', types: ['concatenated_string'] });
+    return stringQuery.matches(file.tree.rootNode)
+      .map((match) => new Map(match.captures.map((found) => [found.name, found.node])))
+      .filter((captures) => predicate({ file, model, captures }))
+      .map((captures) => captures.get('string')?.text ?? '');
+  }
+
+  it('tells the parts of an implicit concatenation from standalone strings', () => {
+    const source = 'a = "x" f"{y}"\nb = "z"\n';
+    expect(strings(source, 'parent-type')).toEqual(['"x"', 'f"{y}"']);
+    expect(strings(source, 'not-parent-type')).toEqual(['"z"']);
+  });
+});
+
 function snapshotOf(paths: string[]): Snapshot {
   const files = new Map(paths.filter((path) => path.endsWith('.py')).map((path) => [path, { path, text: '', bytes: 0 }]));
   return { source: 'test', files, paths, notices: [] };
