@@ -18,7 +18,7 @@ export interface CreatedCheckRun {
 }
 
 export async function createCheckRun(github: GitHubClient, repository: RepositoryRef, body: CheckRunCreateBody, signal?: AbortSignal): Promise<CreatedCheckRun> {
-  const { data } = await github.request('POST /repos/{owner}/{repo}/check-runs', { ...repository, ...body, request: { signal } });
+  const { data } = await github.request('POST /repos/{owner}/{repo}/check-runs', { owner: repository.owner, repo: repository.repo, ...body, request: { signal } });
   return { id: Number(data.id), htmlUrl: data.html_url ?? undefined, appSlug: data.app?.slug ?? undefined };
 }
 
@@ -51,7 +51,8 @@ export async function completeCheckRun(github: GitHubClient, repository: Reposit
   const bodies = completionRequests(completion, completedAt);
   for (const body of bodies) {
     await github.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
-      ...repository,
+      owner: repository.owner,
+    repo: repository.repo,
       check_run_id: checkRunId,
       ...body,
       request: { signal: options.signal, ...(options.retries === undefined ? {} : { retries: options.retries }) },

@@ -17,7 +17,7 @@ export async function listPullRequestFiles(github: GitHubClient, repository: Rep
   const files: PullRequestFile[] = [];
   for (let page = 1; page <= MAX_FILE_PAGES; page += 1) {
     const { data } = await github.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
-      ...repository, pull_number: number, per_page: 100, page, request: { signal },
+      owner: repository.owner, repo: repository.repo, pull_number: number, per_page: 100, page, request: { signal },
     });
     for (const file of data) files.push({ filename: file.filename, status: file.status, ...(file.patch === undefined ? {} : { patch: file.patch }) });
     if (data.length < 100) break;
@@ -32,7 +32,7 @@ export interface PullRequestHead {
 }
 
 export async function getPullRequestHead(github: GitHubClient, repository: RepositoryRef, number: number, signal?: AbortSignal): Promise<PullRequestHead> {
-  const { data } = await github.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...repository, pull_number: number, request: { signal } });
+  const { data } = await github.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner: repository.owner, repo: repository.repo, pull_number: number, request: { signal } });
   return { sha: data.head.sha, ref: data.head.ref, state: data.state };
 }
 
@@ -125,20 +125,20 @@ export interface ReviewRequestBody {
 }
 
 export async function createReview(github: GitHubClient, repository: RepositoryRef, number: number, review: ReviewRequestBody, signal?: AbortSignal): Promise<void> {
-  await github.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', { ...repository, pull_number: number, ...review, request: { signal } });
+  await github.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', { owner: repository.owner, repo: repository.repo, pull_number: number, ...review, request: { signal } });
 }
 
 /** Edits the sticky summary comment in place, or writes it the first time. */
 export async function upsertSummaryComment(github: GitHubClient, repository: RepositoryRef, number: number, existing: { id: number } | undefined, body: string, signal?: AbortSignal): Promise<void> {
   if (existing) {
-    await github.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { ...repository, comment_id: existing.id, body, request: { signal } });
+    await github.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner: repository.owner, repo: repository.repo, comment_id: existing.id, body, request: { signal } });
   } else {
-    await github.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repository, issue_number: number, body, request: { signal } });
+    await github.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: repository.owner, repo: repository.repo, issue_number: number, body, request: { signal } });
   }
 }
 
 export async function postIssueComment(github: GitHubClient, repository: RepositoryRef, number: number, body: string, signal?: AbortSignal): Promise<void> {
-  await github.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repository, issue_number: number, body, request: { signal } });
+  await github.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: repository.owner, repo: repository.repo, issue_number: number, body, request: { signal } });
 }
 
 /** One GraphQL document hiding up to 20 comments as outdated, using aliases. */

@@ -10,7 +10,8 @@ import type { RepositoryRef } from './checks.ts';
 export async function readRepositoryFile(github: GitHubClient, repository: RepositoryRef, path: string, signal?: AbortSignal): Promise<string | undefined> {
   try {
     const response = await github.request('GET /repos/{owner}/{repo}/contents/{path}', {
-      ...repository,
+      owner: repository.owner,
+    repo: repository.repo,
       path,
       mediaType: { format: 'raw' },
       request: { signal },

@@ -7,7 +7,8 @@ import type { RepositoryRef } from './checks.ts';
 
 export async function downloadTarball(github: GitHubClient, repository: RepositoryRef, sha: string, signal?: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
   const response = await github.request('GET /repos/{owner}/{repo}/tarball/{ref}', {
-    ...repository,
+    owner: repository.owner,
+    repo: repository.repo,
     ref: sha,
     request: { parseSuccessResponseBody: false, signal },
   });

@@ -19,7 +19,7 @@ function deferred() {
 describe('createFairQueue', () => {
   it('serves installations in turn', async () => {
     const order: string[] = [];
-    const queue = createFairQueue<Job>({ concurrency: 1, run: async (job) => { order.push(job.id); } });
+    const queue = createFairQueue<Job>({ concurrency: 1, run: (job) => { order.push(job.id); return Promise.resolve(); } });
     for (const [id, installationId] of [['a1', 1], ['a2', 1], ['a3', 1], ['b1', 2], ['c1', 3], ['b2', 2]] as const) queue.enqueue({ id, installationId });
     await queue.idle();
     expect(order).toEqual(['a1', 'b1', 'c1', 'a2', 'b2', 'a3']);
@@ -59,7 +59,7 @@ describe('createFairQueue', () => {
 
   it('withdraws waiting jobs without running them', async () => {
     const ran: string[] = [];
-    const queue = createFairQueue<Job>({ concurrency: 1, run: async (job) => { ran.push(job.id); } });
+    const queue = createFairQueue<Job>({ concurrency: 1, run: (job) => { ran.push(job.id); return Promise.resolve(); } });
     queue.enqueue({ id: 'keep', installationId: 1 });
     queue.enqueue({ id: 'drop-1', installationId: 2 });
     queue.enqueue({ id: 'drop-2', installationId: 2 });
@@ -73,9 +73,9 @@ describe('createFairQueue', () => {
     const ran: string[] = [];
     const queue = createFairQueue<Job>({
       concurrency: 1,
-      run: async (job) => {
+      run: (job) => {
         ran.push(job.id);
-        if (job.id === 'bad') throw new Error('boom');
+        return job.id === 'bad' ? Promise.reject(new Error('boom')) : Promise.resolve();
       },
     });
     queue.enqueue({ id: 'bad', installationId: 1 });

@@ -89,6 +89,11 @@ export function validateRestRequest(method: string, pathWithQuery: string, body:
     if (!validate(body)) {
       for (const error of validate.errors ?? []) problems.push(`${key} body${error.instancePath}: ${error.message ?? 'invalid'} ${JSON.stringify(error.params)}`);
     }
+    // GitHub ignores properties it does not know, so a stray one is a silent bug: flag it here.
+    const known = (schema as { properties?: Record<string, unknown> }).properties;
+    if (known && typeof body === 'object' && body !== null && !Array.isArray(body)) {
+      for (const name of Object.keys(body)) if (!(name in known)) problems.push(`${key} body: unknown property \`${name}\``);
+    }
   } else if (body !== undefined && body !== '' && !schema) {
     problems.push(`${upper} ${route.template}: the operation takes no JSON body`);
   }

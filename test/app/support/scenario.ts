@@ -23,9 +23,10 @@ pullRequests:
   maxComments: 20
 `;
 
-export function setCourseConfig(fake: FakeGitHub, text: string | undefined = COURSE_CONFIG, owner = DEFAULT_TARGET.owner): void {
+/** The organisation's `.github/opsgrade.yml`; `null` removes it. */
+export function setCourseConfig(fake: FakeGitHub, text: string | null = COURSE_CONFIG, owner = DEFAULT_TARGET.owner): void {
   const key = `${owner}/.github:.github/opsgrade.yml`;
-  if (text === undefined) fake.files.delete(key);
+  if (text === null) fake.files.delete(key);
   else fake.files.set(key, text);
 }
 
