@@ -296,7 +296,8 @@ export const REPOSITORY_CHECKS = {
         const file = snapshot.files.get(path);
         if (!file) return [];
         return file.text.split('\n').flatMap((raw, index) => {
-          const line = raw.replace(/\s+#.*$/, '').trim();
+          // `pip-compile --generate-hashes` output: `name==1.0 \` with `--hash=...` on the same or next lines.
+          const line = raw.replace(/\s+#.*$/, '').trim().replace(/\s*\\$/, '').replace(/\s+--hash[=\s]\S+/g, '').trim();
           if (line === '' || line.startsWith('#') || line.startsWith('-') || line.includes('://')) return [];
           const parsed = REQUIREMENT_LINE.exec(line);
           if (!parsed || /(^|[^=!<>~])===?\s*[^=\s*]+$/.test(parsed[3]?.split(';')[0]?.trim() ?? '') || /\s@\s/.test(line)) return [];

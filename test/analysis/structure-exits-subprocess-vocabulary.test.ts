@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 
 import { convertParam, PREDICATES } from '../../src/analysis/predicates.ts';
 import { REPOSITORY_CHECKS } from '../../src/analysis/repository-checks.ts';
+
+const REQUIREMENT_CHECK = REPOSITORY_CHECKS['requirements-unpinned'];
 import { SemanticModel } from '../../src/analysis/semantic.ts';
 import { parsePython, pythonLanguage } from '../../src/parse/parse.ts';
 import type { Snapshot } from '../../src/snapshot/snapshot.ts';
@@ -126,3 +128,20 @@ describe('module-name-shadowing', () => {
     ])).map((hit) => hit.path)).toEqual(['json.py', 'exercises/requests.py', 'requests/__init__.py', 'src/json.py']);
   });
 });
+
+describe('requirements-unpinned', () => {
+  const check = REQUIREMENT_CHECK.compile({ globs: ['requirements*.txt'] });
+
+  it('accepts hash-pinned pip-compile output and reports loose lines', () => {
+    const text = [
+      'requests==2.32.3 \\',
+      '    --hash=sha256:70761cfe03c773ceb22aa2f671b4757976145175cdfca038c02654d061d6dcc6',
+      'urllib3==2.2.2 --hash=sha256:a448b2f64d686155468037e1ace9f2d2199776e17f0a46610480d311f73e3472',
+      'boto3>=1.28 \\',
+      'PyYAML',
+    ].join('\n');
+    const snapshot: Snapshot = { source: 'test', files: new Map([['requirements.txt', { path: 'requirements.txt', text, bytes: text.length }]]), paths: ['requirements.txt'], notices: [] };
+    expect(check(snapshot).map((hit) => [hit.line, hit.values.requirement])).toEqual([[4, 'boto3>=1.28'], [5, 'PyYAML']]);
+  });
+});
+
