@@ -9,6 +9,8 @@ import { validateGraphql, validateRestRequest } from './openapi.ts';
 
 export const API = 'https://api.github.com';
 export const CODELOAD = 'https://codeload.github.com';
+/** Tarball downloads on a local fake server (see `serveOverHttp`) live under this path. */
+export const LOCAL_CODELOAD_PATH = '/_codeload';
 
 export interface RecordedRequest {
   at: number;
@@ -111,6 +113,13 @@ export class FakeGitHub {
   readonly faults: Fault[] = [];
   private readonly gates: { method: string; path: RegExp; opened: Promise<void>; arrived: () => void; reached: Promise<void> }[] = [];
   private nextId = 1000;
+  /** Where tarball downloads are redirected: codeload.github.com, or a path on a local server. */
+  private readonly codeloadBase: string;
+
+  constructor(options: { codeloadBase?: string } = {}) {
+    this.codeloadBase = options.codeloadBase ?? CODELOAD;
+  }
+
   private readonly noMatch = (request: Request) => {
     const url = new URL(request.url);
     // Loopback is the app's own webhook server, which the tests talk to for real.
@@ -136,9 +145,9 @@ export class FakeGitHub {
     this.faults.push({ times: 1, ...fault });
   }
 
-  /** Requests to api.github.com (what counts against rate limits), optionally after a moment. */
+  /** API requests (what counts against rate limits), optionally after a moment; downloads excluded. */
   apiRequests(since = 0): RecordedRequest[] {
-    return this.requests.filter((request) => request.host === 'api.github.com' && request.at >= since);
+    return this.requests.filter((request) => request.host !== 'codeload.github.com' && !request.path.startsWith(LOCAL_CODELOAD_PATH) && request.at >= since);
   }
 
   checkRunsFor(sha: string): CheckRunState[] {
@@ -187,7 +196,7 @@ export class FakeGitHub {
     const body = typeof rawBody === 'string' && rawBody !== '' ? safeJson(rawBody) : rawBody === '' ? undefined : rawBody;
     const recorded: RecordedRequest = { at: performance.now(), method, host, path: uri, body, status: 0 };
     this.requests.push(recorded);
-    if (host === 'api.github.com') {
+    if (host !== 'codeload.github.com' && !uri.startsWith(LOCAL_CODELOAD_PATH)) {
       const check = uri.startsWith('/graphql') ? validateGraphql(body) : validateRestRequest(method, uri, body);
       if (check.operationId) recorded.operationId = check.operationId;
       this.problems.push(...check.problems);
@@ -199,7 +208,9 @@ export class FakeGitHub {
       reply = [fault.status, fault.body ?? { message: 'fault' }, fault.headers ?? {}];
     } else {
       try {
-        reply = host === 'codeload.github.com' ? this.codeload(uri) : this.route(method, uri, body);
+        reply = host === 'codeload.github.com' ? this.codeload(uri)
+          : uri.startsWith(LOCAL_CODELOAD_PATH) ? this.codeload(uri.slice(LOCAL_CODELOAD_PATH.length))
+            : this.route(method, uri, body);
       } catch (error) {
         this.problems.push(`fake GitHub failed on ${method} ${uri}: ${String(error)}`);
         reply = [500, { message: 'fake failure' }];
@@ -268,7 +279,7 @@ export class FakeGitHub {
     }
     if (method === 'GET' && (match = /^\/repos\/([^/]+)\/([^/]+)\/tarball\/(.+)$/.exec(path))) {
       if (!this.tarballs.has(`${match[1]}/${match[2]}@${match[3]}`)) return notFound;
-      return [302, '', { location: `${CODELOAD}/${match[1]}/${match[2]}/legacy.tar.gz/${match[3]}` }];
+      return [302, '', { location: `${this.codeloadBase}/${match[1]}/${match[2]}/legacy.tar.gz/${match[3]}` }];
     }
     if (method === 'GET' && (match = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/.exec(path))) {
       const files = this.pullFiles.get(`${match[1]}/${match[2]}#${match[3]}`);
@@ -409,4 +420,31 @@ export function rightSideLines(patch: string | undefined): Set<number> {
     remaining -= 1;
   }
   return lines;
+}
+
+/**
+ * Serves a FakeGitHub over real HTTP on loopback, for child processes nock cannot reach
+ * (`probot receive`, a production process): API paths at the root (as with `--base-url`) or under
+ * `/api/v3` (as with `GHE_HOST`), downloads under /_codeload.
+ */
+export async function serveOverHttp(build: (codeloadBase: string) => FakeGitHub): Promise<{ fake: FakeGitHub; url: string; close: () => Promise<void> }> {
+  const { createServer } = await import('node:http');
+  let fake: FakeGitHub | undefined;
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const uri = (request.url ?? '/').replace(/^\/api\/v3(?=\/)/, '');
+      const [status, body, headers] = (fake as FakeGitHub).handle(request.method ?? 'GET', '127.0.0.1', uri, Buffer.concat(chunks).toString('utf8'));
+      const isBinary = Buffer.isBuffer(body);
+      const isText = typeof body === 'string';
+      response.writeHead(status, { 'content-type': isBinary ? 'application/octet-stream' : isText ? 'text/plain' : 'application/json', ...headers });
+      response.end(isBinary || isText ? body : JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  fake = build(`${url}${LOCAL_CODELOAD_PATH}`);
+  return { fake, url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
