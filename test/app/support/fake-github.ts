@@ -429,13 +429,14 @@ export function rightSideLines(patch: string | undefined): Set<number> {
  */
 export async function serveOverHttp(build: (codeloadBase: string) => FakeGitHub): Promise<{ fake: FakeGitHub; url: string; close: () => Promise<void> }> {
   const { createServer } = await import('node:http');
-  let fake: FakeGitHub | undefined;
+  // The fake needs the server's address, the server needs the fake: fill this in once listening.
+  const holder: { fake?: FakeGitHub } = {};
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const uri = (request.url ?? '/').replace(/^\/api\/v3(?=\/)/, '');
-      const [status, body, headers] = (fake as FakeGitHub).handle(request.method ?? 'GET', '127.0.0.1', uri, Buffer.concat(chunks).toString('utf8'));
+      const [status, body, headers] = (holder.fake as FakeGitHub).handle(request.method ?? 'GET', '127.0.0.1', uri, Buffer.concat(chunks).toString('utf8'));
       const isBinary = Buffer.isBuffer(body);
       const isText = typeof body === 'string';
       response.writeHead(status, { 'content-type': isBinary ? 'application/octet-stream' : isText ? 'text/plain' : 'application/json', ...headers });
@@ -445,6 +446,7 @@ export async function serveOverHttp(build: (codeloadBase: string) => FakeGitHub)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  fake = build(`${url}${LOCAL_CODELOAD_PATH}`);
+  const fake = build(`${url}${LOCAL_CODELOAD_PATH}`);
+  holder.fake = fake;
   return { fake, url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
