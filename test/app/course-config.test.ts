@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import type { Harness } from './support/harness.ts';
 import { startApp } from './support/harness.ts';
-import { COURSE_CONFIG, ROOT, serveCommit, setCourseConfig, SHA, WEAK_REPO } from './support/scenario.ts';
+import { gradeTitle } from '../../src/github/payloads.ts';
+import { COURSE_CONFIG, expectedReview, ROOT, serveCommit, setCourseConfig, SHA, WEAK_REPO } from './support/scenario.ts';
 import { DEFAULT_TARGET, pushPayload } from './support/webhooks.ts';
 
 let harness: Harness;
@@ -57,7 +58,10 @@ describe('instructor configuration', () => {
     await harness.deliver('push', pushPayload({ sha: SHA.first }));
     await harness.settle();
     const run = harness.fake.checkRunsFor(SHA.first)[0];
-    expect([run?.conclusion, run?.title]).toEqual(['success', 'Chapter 8: 51.1% (pass mark 40%, passed)']);
+    const expected = await expectedReview(harness.fake, SHA.first, 8, { course: (base) => ({ ...base, threshold: 40 }) });
+    expect(expected.grades[0]?.passed).toBe(true);
+    expect([run?.conclusion, run?.title]).toEqual(['success', gradeTitle(expected)]);
+    expect(run?.title).toMatch(/\(pass mark 40%, passed\)$/);
   });
 
   it('reads the configuration once, and again after a push to the .github repository', async () => {
@@ -79,7 +83,10 @@ describe('instructor configuration', () => {
 describe("the learner's .opsgrade.yml", () => {
   it('cannot change points or thresholds: they are ignored and the summary says so', async () => {
     const run = await review(COURSE_CONFIG, { '.opsgrade.yml': 'chapter: 2\npoints:\n  http-call-without-timeout: 0\nthreshold: 10\n' });
-    expect([run?.conclusion, run?.title]).toEqual(['failure', 'Chapter 8: 51.1% (pass mark 70%, not passed yet)']);
+    // Exactly the grade of the instructor's course: chapter 8, its points, its pass mark.
+    const expected = await expectedReview(harness.fake, SHA.first, 8);
+    expect([run?.conclusion, run?.title]).toEqual(['failure', gradeTitle(expected)]);
+    expect(run?.title).toMatch(/\(pass mark 70%, not passed yet\)$/);
     expect(run?.summary).toContain("- `.opsgrade.yml`: `chapter`, `points`, `threshold` were ignored. In the GitHub App only your instructor's course configuration sets chapters, points, thresholds and rules.");
   });
 

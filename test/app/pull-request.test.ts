@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { Harness } from './support/harness.ts';
 import { startApp } from './support/harness.ts';
-import { COURSE_CONFIG, patchAdding, serveCommit, setCourseConfig, SHA, WEAK_REPO } from './support/scenario.ts';
+import { COURSE_CONFIG, expectedReview, patchAdding, serveCommit, setCourseConfig, SHA, WEAK_REPO } from './support/scenario.ts';
 import { DEFAULT_TARGET, pullRequestPayload } from './support/webhooks.ts';
 
 const CHECK_FILE = 'src/healthcheck/check.py';
@@ -66,7 +66,10 @@ describe('pull requests', () => {
       [CHECK_FILE, 11, undefined],
       [CHECK_FILE, 12, undefined],
     ]);
-    expect(review.comments[0]?.body).toContain('`requests.get(url)` has no `timeout=`');
+    const expected = await expectedReview(fake, SHA.first, 8);
+    const timeout = expected.findings.find((finding) => finding.ruleId === 'http-call-without-timeout');
+    expect(review.comments[0]?.body).toContain(`\n\n${timeout?.message}\n\n`);
+    expect(marker(review.comments[0]!.body)).toBe(timeout?.fingerprint);
     expect(review.comments.every((comment) => marker(comment.body) !== undefined)).toBe(true);
 
     const summaries = fake.issueComments.filter((comment) => comment.issue === PR);

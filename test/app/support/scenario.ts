@@ -4,6 +4,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import type { Report } from '../../../src/report/model.ts';
+import { reviewSnapshot } from '../../../src/review.ts';
+import type { Course } from '../../../src/rubric/course.ts';
+import type { ChapterId } from '../../../src/rules/rule.ts';
+import { loadRubric } from '../../../src/rules/load.ts';
+import { snapshotFromTarball } from '../../../src/snapshot/index.ts';
 import type { FakeGitHub } from './fake-github.ts';
 import { buildTarball } from './tarball.ts';
 import type { ExtraEntry } from './tarball.ts';
@@ -92,3 +98,18 @@ export const SHA = {
   second: 'b2c3d4e5f60718293a4b5c6d7e8f901234567891',
   third: 'c3d4e5f60718293a4b5c6d7e8f9012345678912a',
 } as const;
+
+/**
+ * The review the app should publish for a commit: the same engine run here on the same tarball,
+ * so app tests pin the publishing, not the rubric's current numbers (other tests own those).
+ */
+export async function expectedReview(fake: FakeGitHub, sha: string, chapter: ChapterId | 'all', options: { owner?: string; repo?: string; course?: (course: Course) => Course } = {}): Promise<Report> {
+  const owner = options.owner ?? DEFAULT_TARGET.owner;
+  const repo = options.repo ?? DEFAULT_TARGET.repo;
+  const tarball = fake.tarballs.get(`${owner}/${repo}@${sha}`);
+  if (!tarball) throw new Error(`no tarball for ${owner}/${repo}@${sha}`);
+  const rubric = await loadRubric();
+  const snapshot = await snapshotFromTarball(tarball, { source: `${owner}/${repo}@${sha}` });
+  const course = options.course ? options.course(structuredClone(rubric.course)) : rubric.course;
+  return reviewSnapshot(snapshot, { rubric: { ...rubric, course }, chapter });
+}
