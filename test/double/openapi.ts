@@ -100,7 +100,8 @@ export function loadRoutes(): Map<string, Route[]> {
         template,
         method: method.toUpperCase(),
         pattern: new RegExp(`^${source.replace(/\{[^}]+\}/g, '([^/]+)')}$`),
-        greedyPattern: new RegExp(`^${source.replace(/\{[^}]+\}/g, '(.+)')}$`),
+        // Only the contents API's trailing `{path}` spans slashes.
+        greedyPattern: new RegExp(`^${source.replace(/\{path\}$/, '(.+)').replace(/\{[^}]+\}/g, '([^/]+)')}$`),
         names,
         literalSegments: template.split('/').filter((segment) => segment !== '' && !segment.startsWith('{')).length,
         operation,
