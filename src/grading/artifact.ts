@@ -90,7 +90,8 @@ export class ArtifactError extends Error {
 
 export interface ResultsArtifact {
   manifest: ResultsManifest;
-  junitXml: string;
+  /** Absent when pytest stopped before writing it; the manifest's exit code says why. */
+  junitXml: string | undefined;
 }
 
 /** Unzips and checks a results artifact; every problem is an ArtifactError saying what is wrong. */
@@ -110,12 +111,9 @@ export function readResultsArtifact(zip: Uint8Array, limits: ArtifactLimits = AR
     if (files.has(entry.name)) throw new ArtifactError('unexpected-entry', `The results artifact contains \`${entry.name}\` twice.`);
     files.set(entry.name, strFromU8(extract(zip, entry, limit, limits.maxRatio)));
   }
-  const junitXml = files.get(JUNIT_FILE);
   const manifestText = files.get(MANIFEST_FILE);
-  for (const [name, text] of [[MANIFEST_FILE, manifestText], [JUNIT_FILE, junitXml]] as const) {
-    if (text === undefined) throw new ArtifactError('missing-file', `The results artifact has no \`${name}\`.`);
-  }
-  return { manifest: parseManifest(manifestText ?? ''), junitXml: junitXml ?? '' };
+  if (manifestText === undefined) throw new ArtifactError('missing-file', `The results artifact has no \`${MANIFEST_FILE}\`.`);
+  return { manifest: parseManifest(manifestText), junitXml: files.get(JUNIT_FILE) };
 }
 
 export function parseManifest(text: string): ResultsManifest {
@@ -137,9 +135,12 @@ export function parseManifest(text: string): ResultsManifest {
 }
 
 /** Builds an artifact zip as `actions/upload-artifact` does; for tests and local runs. */
-export function packResultsArtifact(files: { junitXml: string; manifest: ResultsManifest | string }): Uint8Array {
+export function packResultsArtifact(files: { junitXml: string | undefined; manifest: ResultsManifest | string }): Uint8Array {
   const manifest = typeof files.manifest === 'string' ? files.manifest : `${JSON.stringify(files.manifest, null, 2)}\n`;
-  return zipSync({ [JUNIT_FILE]: strToU8(files.junitXml), [MANIFEST_FILE]: strToU8(manifest) });
+  return zipSync({
+    ...(files.junitXml === undefined ? {} : { [JUNIT_FILE]: strToU8(files.junitXml) }),
+    [MANIFEST_FILE]: strToU8(manifest),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -73,6 +73,9 @@ export function testsPartFromArtifact(input: ArtifactInput): TestsPart {
   if (pytest.exitCode !== 0 && pytest.exitCode !== 1) {
     return { status: 'errored', problem: 'tests-did-not-run', detail: `pytest exit code ${pytest.exitCode}: ${pytestExitMeaning(pytest.exitCode)}.` };
   }
+  if (artifact.junitXml === undefined) {
+    return { status: 'errored', problem: 'malformed-results', detail: `pytest exited with ${pytest.exitCode} but wrote no \`junit.xml\` into the results artifact.` };
+  }
   let results;
   try {
     results = parseJUnit(artifact.junitXml);
