@@ -27,7 +27,7 @@ export interface ApiOptions {
   body?: unknown;
   accept?: string;
   /** `manual` keeps 302s visible (the default here); `follow` downloads. */
-  redirect?: RequestRedirect;
+  redirect?: 'manual' | 'follow';
 }
 
 /** One request to the double; `path` is GitHub's path (`/repos/…`), sent under `/api/v3`. */
