@@ -45,18 +45,20 @@ describe('one check run per commit', () => {
     expect(harness.logs.filter((line) => line.msg === 'webhook handled').map((line) => line.result)).toEqual(['queued', 'merged', 'already-reviewed']);
   });
 
-  it('reviews the commit again for "Re-run review" and for a re-requested check suite', async () => {
+  it('reviews the commit again for "Re-run review" and re-requested check runs and suites, not for other actions', async () => {
     await harness.deliver('push', pushPayload({ sha: SHA.first }));
     await harness.settle();
     await harness.deliver('check_run', checkRunPayload('requested_action', { sha: SHA.first }));
     await harness.settle();
     await harness.deliver('check_suite', checkSuitePayload('rerequested', { sha: SHA.first }));
     await harness.settle();
+    await harness.deliver('check_run', checkRunPayload('rerequested', { sha: SHA.first }));
+    await harness.settle();
     await harness.deliver('check_run', checkRunPayload('requested_action', { sha: SHA.first }, 'something-else'));
     await harness.settle();
     const runs = harness.fake.checkRunsFor(SHA.first);
-    expect(runs.map((run) => run.conclusion)).toEqual(['failure', 'failure', 'failure']);
-    expect(new Set(runs.map((run) => run.external_id)).size).toBe(3);
+    expect(runs.map((run) => run.conclusion)).toEqual(['failure', 'failure', 'failure', 'failure']);
+    expect(new Set(runs.map((run) => run.external_id)).size).toBe(4);
   });
 });
 
