@@ -30,7 +30,7 @@ async function untar(gzip: Buffer): Promise<TarEntry[]> {
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
       const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
       stream.on('end', () => {
         entries.push({ name: header.name, type: header.type, linkname: header.linkname, content: Buffer.concat(chunks).toString('utf8'), pax: header.pax });
         next();
