@@ -70,7 +70,10 @@ export function parseJUnit(xml: string): JUnitResults {
   if (xml.trim() === '') throw new JUnitError('malformed-xml', 'The JUnit XML is empty: pytest did not write a report.');
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
-    throw new JUnitError('malformed-xml', `The JUnit XML is malformed (line ${valid.err.line}, column ${valid.err.col}): ${valid.err.msg}`);
+    const unclosed = unclosedTags(valid.err.msg);
+    throw new JUnitError('malformed-xml', unclosed === undefined
+      ? `The JUnit XML is malformed (line ${valid.err.line}, column ${valid.err.col}): ${valid.err.msg}`
+      : `The JUnit XML is malformed: it ends before ${unclosed.map((tag) => `<${tag}>`).join(', ')} ${unclosed.length === 1 ? 'is' : 'are'} closed (was the report cut short?).`);
   }
   let document: XmlNode;
   try {
@@ -101,6 +104,18 @@ export function parseJUnit(xml: string): JUnitResults {
     }
   }
   return { tests: [...byNodeId.values()], collectionErrors };
+}
+
+/** The validator reports unclosed tags as `Invalid '["testsuites","testsuite"]' found.`, pointing at line 1. */
+function unclosedTags(message: string): string[] | undefined {
+  const listed = /^Invalid '(\[[\s\S]*\])' found\.$/.exec(message);
+  if (!listed) return undefined;
+  try {
+    const tags: unknown = JSON.parse(listed[1] ?? '');
+    return Array.isArray(tags) && tags.every((tag) => typeof tag === 'string') ? tags as string[] : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function rootSuites(document: XmlNode): XmlNode[] | undefined {

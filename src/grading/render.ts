@@ -154,16 +154,21 @@ function pad(text: string, width: number): string {
 /** `opsgrade grade` output after the static review: the combined grade, then every group and test. */
 export function renderGradeText(grade: CombinedGrade): string {
   const showWeights = grade.testsCounted || grade.tests.status === 'errored' || grade.tests.status === 'rate-limited';
-  const lines = [`Grade for ${chapterHeading(grade).replace(/^Chapter/, 'chapter').replace(/^Final/, 'final')}`];
-  lines.push(`  ${pad('Static review', 15)}${pad(`${formatPercent(grade.static.percent)}/100`, 11)}weight ${showWeights ? weightShare(grade, 'static') : '100%'}`);
   const tests = grade.tests;
   const testsScore = tests.status === 'graded' || tests.status === 'practice' ? tests.score : undefined;
-  lines.push(`  ${pad('Tests', 15)}${pad(testsCell(tests), 11)}${showWeights ? `weight ${weightShare(grade, 'tests')}` : 'weight 0%'}` +
-    `${testsScore ? `   ${testsScore.passed} of ${pluralize(testsScore.total, 'test')} passed` : ''}`);
+  const cells = [`${formatPercent(grade.static.percent)}/100`, testsCell(tests), grade.percent === undefined ? '—' : `${formatPercent(grade.percent)}/100`];
+  const width = Math.max(...cells.map((cell) => cell.length)) + 3;
   const verdict = grade.percent === undefined ? 'no combined grade until the tests have run'
     : grade.passed ? `passed (pass mark ${formatPercent(grade.threshold)})` : `below the pass mark of ${formatPercent(grade.threshold)}`;
-  lines.push(`  ${pad('Combined', 15)}${pad(grade.percent === undefined ? '—' : `${formatPercent(grade.percent)}/100`, 11)}${verdict}`);
-  lines.push('', ...testsText(tests));
+  const lines = [
+    `Grade for ${chapterHeading(grade).replace(/^Chapter/, 'chapter').replace(/^Final/, 'final')}`,
+    `  ${pad('Static review', 15)}${pad(cells[0] ?? '', width)}weight ${showWeights ? weightShare(grade, 'static') : '100%'}`,
+    `  ${pad('Tests', 15)}${pad(cells[1] ?? '', width)}weight ${showWeights ? weightShare(grade, 'tests') : '0%'}` +
+      `${testsScore ? `   ${testsScore.passed} of ${pluralize(testsScore.total, 'test')} passed` : ''}`,
+    `  ${pad('Combined', 15)}${pad(cells[2] ?? '', width)}${verdict}`,
+    '',
+    ...testsText(tests),
+  ];
   return `${lines.join('\n')}\n`;
 }
 
