@@ -51,6 +51,9 @@ export function registerHandlers(app: Probot, deps: HandlerDependencies): void {
   const record = (context: Context, result: SubmitResult | 'ignored') => {
     metrics.webhook(context.name, result);
     context.log.info({ deliveryId: context.id, event: context.name, result }, 'webhook handled');
+    // A failed delivery (500) shows in the app's delivery log and can be redelivered after the
+    // restart; a 200 would silently drop the review.
+    if (result === 'shutting-down') throw new Error('OpsGrade is restarting; redeliver this event once it is back');
   };
 
   app.on('push', (context) => {

@@ -104,6 +104,10 @@ export function createOpsgradeApp(options: OpsgradeAppOptions = {}): Application
       client,
     });
 
+    // Load the rules now rather than inside the first webhook's review; errors show in the log.
+    void rubric().catch((error: unknown) => log.error({ err: error }, 'the rubric could not be loaded'));
+    context.executor.warm?.();
+
     registerHandlers(app, { service, configs, metrics, checkRunName: CHECK_RUN_NAME });
     try {
       addHandler(operationsHandler(service, metrics));

@@ -18,6 +18,8 @@ export interface ReviewInput {
 
 export interface ReviewExecutor {
   review(input: ReviewInput, options: { signal?: AbortSignal; timeoutMs: number }): Promise<Report>;
+  /** Starts a worker ahead of the first review, so it does not pay for loading the rules. */
+  warm?(): void;
   close(): Promise<void>;
 }
 
@@ -145,6 +147,9 @@ export function createWorkerExecutor(options: { size: number; rulesDir?: string 
         waiting.push({ input, signal, timeoutMs, resolve, reject });
         dispatch();
       });
+    },
+    warm() {
+      if (!closed && workers.length === 0) spawn();
     },
     async close() {
       closed = true;

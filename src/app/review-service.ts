@@ -91,7 +91,7 @@ export class ReviewService {
   private readonly states = new Map<string, JobState>();
   private readonly activeByKey = new Map<string, JobState>();
   private readonly deliveries = new BoundedMap<string, number>(20_000);
-  private readonly recent = new BoundedMap<string, Remembered>(500);
+  private readonly recent = new BoundedMap<string, Remembered>(200);
   private readonly background = new Set<Promise<unknown>>();
   private closing = false;
 

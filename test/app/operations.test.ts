@@ -99,8 +99,12 @@ describe('shutdown', () => {
     await held.reached;
     const stopping = harness.close();
     closed = true;
+    // A delivery during the drain fails visibly (500), so it can be redelivered after the restart.
+    const late = await harness.deliver('push', pushPayload({ sha: SHA.second }));
+    expect(late.status).toBe(500);
     held.release();
     await stopping;
     expect(harness.fake.checkRunsFor(SHA.first).map((run) => run.conclusion)).toEqual(['failure']);
+    expect(harness.fake.checkRunsFor(SHA.second)).toEqual([]);
   });
 });
