@@ -2,13 +2,13 @@
 // course file) read straight from the organisation's `.github` repository — never merged with the
 // learner's repository — validated, turned into a Course, and cached for a few minutes per owner.
 
-import type { Rubric } from '../review.ts';
 import type { Course } from '../rubric/course.ts';
 import { parseCourseFile } from '../rules/load.ts';
 import type { GitHubClient } from '../github/client.ts';
 import { fileUrl, readRepositoryFile } from '../github/repository-files.ts';
 import { applyInstructorConfig, defaultInstructorConfig, INSTRUCTOR_CONFIG_PATH, parseInstructorConfig } from './config.ts';
 import type { ConfigProblem, InstructorConfig } from './config.ts';
+import type { RubricInfo } from './review-executor.ts';
 
 export const CONFIG_REPOSITORY = '.github';
 
@@ -23,12 +23,12 @@ interface CacheEntry {
 
 export class CourseConfigStore {
   private readonly cache = new Map<string, CacheEntry>();
-  private readonly rubric: () => Promise<Rubric>;
+  private readonly rubric: () => Promise<RubricInfo>;
   private readonly ttlMs: number;
   private readonly serverUrl: string;
   private readonly now: () => number;
 
-  constructor(options: { rubric: () => Promise<Rubric>; ttlMs: number; serverUrl: string; now?: () => number }) {
+  constructor(options: { rubric: () => Promise<RubricInfo>; ttlMs: number; serverUrl: string; now?: () => number }) {
     this.rubric = options.rubric;
     this.ttlMs = options.ttlMs;
     this.serverUrl = options.serverUrl;

@@ -6,8 +6,6 @@ import type { ApplicationFunction, Probot } from 'probot';
 import type { Registry } from 'prom-client';
 
 import { renderMarkdown } from '../report/index.ts';
-import type { Rubric } from '../review.ts';
-import { loadRubric } from '../rules/load.ts';
 import { snapshotFromTarball } from '../snapshot/index.ts';
 import { DEFAULT_CLIENT_SETTINGS, installationClient } from '../github/client.ts';
 import type { ClientSettings, GitHubClient } from '../github/client.ts';
@@ -17,7 +15,7 @@ import { registerHandlers } from './handlers.ts';
 import { createMetrics } from './metrics.ts';
 import { operationsHandler } from './operations.ts';
 import { createWorkerExecutor, defaultWorkerCount } from './review-executor.ts';
-import type { ReviewExecutor } from './review-executor.ts';
+import type { ReviewExecutor, RubricInfo } from './review-executor.ts';
 import type { PipelineContext } from './review-pipeline.ts';
 import { ReviewService } from './review-service.ts';
 
@@ -39,8 +37,9 @@ export interface OpsgradeAppOptions {
   settings?: Partial<AppSettings>;
   /** Replaces the worker pool; only queue-ordering unit tests stub the review this way. */
   executor?: ReviewExecutor;
-  /** Defaults to the built-in rules and course (`rules/`). */
-  rubric?: () => Promise<Rubric>;
+  /** What the main thread knows of the rules; defaults to asking a review worker. */
+  rubric?: () => Promise<RubricInfo>;
+  /** Rules directory for the review workers (default `rules/`). */
   rulesDir?: string;
   registry?: Registry;
   /** Install SIGTERM/SIGINT handlers that drain the queue and exit (default: true). */
@@ -75,13 +74,9 @@ export function createOpsgradeApp(options: OpsgradeAppOptions = {}): Application
     const log = app.log.child({ name: 'opsgrade' });
     const metrics = createMetrics(options.registry);
 
-    let rubricPromise: Promise<Rubric> | undefined;
-    const rubric = options.rubric ?? (() => {
-      rubricPromise ??= loadRubric(options.rulesDir ? { rulesDir: options.rulesDir } : {});
-      // A broken rubric is a deployment error; retrying on the next review shows it again in the log.
-      rubricPromise.catch(() => { rubricPromise = undefined; });
-      return rubricPromise;
-    });
+    const executor = options.executor ?? createWorkerExecutor({ size: settings.concurrency, ...(options.rulesDir ? { rulesDir: options.rulesDir } : {}) });
+    // The main thread never compiles rules: a review worker loads them and describes them.
+    const rubric = options.rubric ?? (() => executor.describeRubric());
     const client = (installationId: number): Promise<GitHubClient> =>
       installationClient(app, installationId, settings.client, (exchange) => metrics.apiExchange(exchange), log.child({ name: 'github', installationId }));
 
@@ -89,7 +84,7 @@ export function createOpsgradeApp(options: OpsgradeAppOptions = {}): Application
     const context: PipelineContext = {
       client,
       configs,
-      executor: options.executor ?? createWorkerExecutor({ size: settings.concurrency, ...(options.rulesDir ? { rulesDir: options.rulesDir } : {}) }),
+      executor,
       render: (report, renderOptions) => renderMarkdown(report, renderOptions),
       readSnapshot: (input, snapshotOptions) => snapshotFromTarball(input, snapshotOptions),
       settings: { reviewTimeoutMs: settings.reviewTimeoutMs, maxUncompressedBytes: settings.maxUncompressedBytes },
@@ -104,9 +99,8 @@ export function createOpsgradeApp(options: OpsgradeAppOptions = {}): Application
       client,
     });
 
-    // Load the rules now rather than inside the first webhook's review; errors show in the log.
+    // Start a worker and load the rules now, not inside the first review; errors show in the log.
     void rubric().catch((error: unknown) => log.error({ err: error }, 'the rubric could not be loaded'));
-    context.executor.warm?.();
 
     registerHandlers(app, { service, configs, metrics, checkRunName: CHECK_RUN_NAME });
     try {

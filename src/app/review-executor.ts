@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 
 import type { Report } from '../report/model.ts';
 import type { Course } from '../rubric/course.ts';
+import type { Rule } from '../rules/rule.ts';
 import type { Snapshot } from '../snapshot/snapshot.ts';
 import type { ChapterChoice } from './config.ts';
 
@@ -16,10 +17,19 @@ export interface ReviewInput {
   chapter: ChapterChoice;
 }
 
+/**
+ * What the main thread needs to know about the rules (validating configuration, `explain`), as
+ * plain data: loading and compiling the rules takes a second of CPU, which only workers spend.
+ */
+export interface RubricInfo {
+  course: Course;
+  rules: Pick<Rule, 'id' | 'kind' | 'title' | 'docs' | 'fix'>[];
+}
+
 export interface ReviewExecutor {
   review(input: ReviewInput, options: { signal?: AbortSignal; timeoutMs: number }): Promise<Report>;
-  /** Starts a worker ahead of the first review, so it does not pay for loading the rules. */
-  warm?(): void;
+  /** The loaded rules and default course, described by a worker. */
+  describeRubric(): Promise<RubricInfo>;
   close(): Promise<void>;
 }
 
@@ -31,11 +41,12 @@ export interface WorkerSetup {
   rulesDir?: string;
 }
 
-export interface WorkerRequest extends ReviewInput {
-  id: number;
-}
+export type WorkerRequest = { id: number; kind: 'review'; input: ReviewInput } | { id: number; kind: 'describe' };
 
-export type WorkerReply = { id: number; report: Report; error?: undefined } | { id: number; error: string; stack?: string; report?: undefined };
+export type WorkerReply =
+  | { id: number; report: Report; rubric?: undefined; error?: undefined }
+  | { id: number; rubric: RubricInfo; report?: undefined; error?: undefined }
+  | { id: number; error: string; stack?: string; report?: undefined; rubric?: undefined };
 
 /** An error thrown inside the review worker, with the worker's stack for the log. */
 export class ReviewWorkerError extends Error {
@@ -52,10 +63,11 @@ interface PoolWorker {
 }
 
 interface PendingReview {
-  input: ReviewInput;
+  /** A review, or `undefined` for a request to describe the rubric. */
+  input: ReviewInput | undefined;
   signal: AbortSignal | undefined;
   timeoutMs: number;
-  resolve: (report: Report) => void;
+  resolve: (reply: WorkerReply) => void;
   reject: (error: Error) => void;
 }
 
@@ -125,8 +137,8 @@ export function createWorkerExecutor(options: { size: number; rulesDir?: string 
     };
     const onMessage = (reply: WorkerReply) => {
       if (reply.id !== id) return;
-      if (reply.report) finish(() => pending.resolve(reply.report), true);
-      else finish(() => pending.reject(new ReviewWorkerError(reply.error, reply.stack)), true);
+      if (reply.error !== undefined) finish(() => pending.reject(new ReviewWorkerError(reply.error, reply.stack)), true);
+      else finish(() => pending.resolve(reply), true);
     };
     const onError = (error: Error) => finish(() => pending.reject(error), false);
     const onExit = (code: number) => finish(() => pending.reject(new Error(`the review worker stopped (exit code ${code})`)), false);
@@ -136,20 +148,33 @@ export function createWorkerExecutor(options: { size: number; rulesDir?: string 
     entry.worker.on('error', onError);
     entry.worker.on('exit', onExit);
     pending.signal?.addEventListener('abort', onAbort, { once: true });
-    const request: WorkerRequest = { id, ...pending.input };
+    const request: WorkerRequest = pending.input ? { id, kind: 'review', input: pending.input } : { id, kind: 'describe' };
     entry.worker.postMessage(request);
   };
 
+  const submit = (input: ReviewInput | undefined, signal: AbortSignal | undefined, timeoutMs: number): Promise<WorkerReply> => {
+    if (closed) return Promise.reject(new Error('the review executor is closed'));
+    return new Promise<WorkerReply>((resolve, reject) => {
+      waiting.push({ input, signal, timeoutMs, resolve, reject });
+      dispatch();
+    });
+  };
+  let described: Promise<RubricInfo> | undefined;
+
   return {
-    review(input, { signal, timeoutMs }) {
-      if (closed) return Promise.reject(new Error('the review executor is closed'));
-      return new Promise<Report>((resolve, reject) => {
-        waiting.push({ input, signal, timeoutMs, resolve, reject });
-        dispatch();
-      });
+    async review(input, { signal, timeoutMs }) {
+      const reply = await submit(input, signal, timeoutMs);
+      if (!reply.report) throw new Error('the review worker answered without a report');
+      return reply.report;
     },
-    warm() {
-      if (!closed && workers.length === 0) spawn();
+    describeRubric() {
+      described ??= submit(undefined, undefined, 120_000).then((reply) => {
+        if (!reply.rubric) throw new Error('the review worker answered without the rubric');
+        return reply.rubric;
+      });
+      // A failure (rules that do not load) is retried by the next caller, and logged by this one.
+      described.catch(() => { described = undefined; });
+      return described;
     },
     async close() {
       closed = true;

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 
 import type { Logger } from 'pino';
 
-import type { Rubric } from '../review.ts';
 import { createCheckRun } from '../github/checks.ts';
 import type { CreatedCheckRun } from '../github/checks.ts';
 import { isGone } from '../github/client.ts';
@@ -14,6 +13,7 @@ import type { GitHubClient } from '../github/client.ts';
 import { checkRunStart, explainCommentBody } from '../github/payloads.ts';
 import { getPullRequestHead, postIssueComment } from '../github/pull-requests.ts';
 import type { AppMetrics, ReviewOutcome } from './metrics.ts';
+import type { RubricInfo } from './review-executor.ts';
 import type { JobQueue } from './queue.ts';
 import { createFairQueue } from './queue.ts';
 import { publishPullRequests, runReview } from './review-pipeline.ts';
@@ -80,7 +80,7 @@ export interface ReviewServiceOptions {
   settings: ServiceSettings;
   metrics: AppMetrics;
   log: Logger;
-  rubric: () => Promise<Rubric>;
+  rubric: () => Promise<RubricInfo>;
   /** A client that does not wait for the queue (check-run creation, commands). */
   client(installationId: number): Promise<GitHubClient>;
 }

@@ -7,26 +7,38 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { reviewSnapshot } from '../review.ts';
 import type { Rubric } from '../review.ts';
 import { loadRubric } from '../rules/load.ts';
-import type { WorkerReply, WorkerRequest, WorkerSetup } from './review-executor.ts';
+import type { RubricInfo, WorkerReply, WorkerRequest, WorkerSetup } from './review-executor.ts';
 
 const port = parentPort;
 if (!port) throw new Error('review-worker.ts must run as a worker thread');
 
 const setup = workerData as WorkerSetup;
-let rules: Rubric['rules'] | undefined;
+let rubric: Rubric | undefined;
 let loadError: string | undefined;
 try {
-  rules = (await loadRubric(setup.rulesDir ? { rulesDir: setup.rulesDir } : {})).rules;
+  rubric = await loadRubric(setup.rulesDir ? { rulesDir: setup.rulesDir } : {});
 } catch (error) {
   loadError = error instanceof Error ? error.message : String(error);
+}
+
+/** The rules as plain data for the main thread (compiled matchers stay here). */
+function describe(loaded: Rubric): RubricInfo {
+  return {
+    course: loaded.course,
+    rules: loaded.rules.map((rule) => ({ id: rule.id, kind: rule.kind, title: rule.title, docs: rule.docs, fix: rule.fix })),
+  };
 }
 
 port.on('message', (request: WorkerRequest) => {
   let reply: WorkerReply;
   try {
-    if (!rules) throw new Error(`the rules could not be loaded: ${loadError ?? 'unknown error'}`);
-    const report = reviewSnapshot(request.snapshot, { rubric: { rules, course: request.course }, chapter: request.chapter });
-    reply = { id: request.id, report };
+    if (!rubric) throw new Error(`the rules could not be loaded: ${loadError ?? 'unknown error'}`);
+    if (request.kind === 'describe') {
+      reply = { id: request.id, rubric: describe(rubric) };
+    } else {
+      const { snapshot, course, chapter } = request.input;
+      reply = { id: request.id, report: reviewSnapshot(snapshot, { rubric: { rules: rubric.rules, course }, chapter }) };
+    }
   } catch (error) {
     reply = error instanceof Error
       ? { id: request.id, error: `${error.name}: ${error.message}`, ...(error.stack === undefined ? {} : { stack: error.stack }) }
