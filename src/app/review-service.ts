@@ -136,7 +136,8 @@ export class ReviewService {
       return 'pull-request-from-cache';
     }
 
-    this.supersedeOlder(request);
+    // A re-run may be for an older commit; only new commits supersede what is in flight.
+    if (!request.force) this.supersedeOlder(request);
     const job: ReviewJob = {
       id: randomUUID(),
       deliveryId: request.deliveryId,

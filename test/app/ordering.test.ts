@@ -96,6 +96,21 @@ describe('a newer push supersedes an older review', () => {
     expect(summaries[0]?.body).toContain(`Reviewed commit ${SHA.second.slice(0, 7)}`);
   });
 
+  it('does not let a re-run of an older commit supersede the review of a newer one', async () => {
+    await start();
+    const { fake } = harness;
+    await harness.deliver('push', pushPayload({ sha: SHA.first }));
+    await harness.settle();
+    const held = fake.hold('GET', new RegExp(`/tarball/${SHA.second}`));
+    await harness.deliver('push', pushPayload({ sha: SHA.second }, SHA.first));
+    await held.reached;
+    await harness.deliver('check_run', checkRunPayload('rerequested', { sha: SHA.first }));
+    held.release();
+    await harness.settle();
+    expect(fake.checkRunsFor(SHA.second).map((run) => run.conclusion)).toEqual(['failure']);
+    expect(fake.checkRunsFor(SHA.first).map((run) => run.conclusion)).toEqual(['failure', 'failure']);
+  });
+
   it('concludes a superseded review that was still waiting in the queue without downloading it', async () => {
     await start(1);
     const { fake } = harness;
