@@ -112,7 +112,7 @@ function unclosedTags(message: string): string[] | undefined {
   if (!listed) return undefined;
   try {
     const tags: unknown = JSON.parse(listed[1] ?? '');
-    return Array.isArray(tags) && tags.every((tag) => typeof tag === 'string') ? tags as string[] : undefined;
+    return Array.isArray(tags) && tags.every((tag): tag is string => typeof tag === 'string') ? tags : undefined;
   } catch {
     return undefined;
   }

@@ -130,7 +130,7 @@ describe('the grader template\'s example tests', () => {
 
 const RUN_ID = 14_820_391_227;
 
-async function gitCommit(dir: string): Promise<string> {
+function gitCommit(dir: string): string {
   const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Ada', '-c', 'user.email=ada@example.org', '-c', 'init.defaultBranch=main', ...args], { cwd: dir, encoding: 'utf8' }).trim();
   git('init', '-q');
   git('add', '-A');
@@ -145,7 +145,7 @@ async function graderWorkspace(template: string, repository: string) {
   await cp(path.join(ROOT, 'fixtures/grading/learner'), path.join(workspace, 'learner'), { recursive: true });
   if (template === LEARNER_MODE) await cp(path.join(ROOT, 'fixtures/grading/grader-tests'), path.join(workspace, 'learner/tests'), { recursive: true });
   else await cp(path.join(ROOT, 'fixtures/grading/grader-tests'), path.join(workspace, 'grader/tests/chapter-8'), { recursive: true });
-  const sha = await gitCommit(path.join(workspace, 'learner'));
+  const sha = gitCommit(path.join(workspace, 'learner'));
   const inputs = { learner_repository: LEARNER_REPOSITORY, learner_sha: sha, chapter: '8', exercise: 'chapter-8', correlation_id: CORRELATION_ID, time_limit_minutes: '5' };
   const context: Record<string, string> = {
     ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`inputs.${name}`, value])),

@@ -82,7 +82,7 @@ export function workflowRunEvent(fields: RunFields = {}): Payload {
     url: `https://api.github.com/repos/${repository}`,
   });
   payload.action = fields.action ?? 'completed';
-  payload.repository = retarget(payload.repository as unknown as Record<string, unknown>) as unknown as Payload['repository'];
+  payload.repository = retarget(payload.repository);
   const run = payload.workflow_run as unknown as Record<string, unknown>;
   Object.assign(run, {
     id,
