@@ -108,7 +108,7 @@ describe('code and configuration', () => {
     const redirect = await api(double, 'GET', `/repos/opsgrade-demo/healthcheck-ada/tarball/${commit.sha}`, { token });
     expect(redirect.status).toBe(302);
     const location = redirect.headers.get('location') ?? '';
-    expect(location).toMatch(new RegExp(`^${double.webBase}/_download/tarball/[0-9a-f]{32}$`));
+    expect(location).toMatch(new RegExp(`^${double.webBase}/_download/tarball/opsgrade-demo/healthcheck-ada/[0-9a-f]{32}$`));
 
     const download = await api(double, 'GET', location);
     expect(download.status).toBe(200);

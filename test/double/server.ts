@@ -560,7 +560,8 @@ export class GitHubDouble {
       signDownload: (kind, target, ttlMs) => {
         const token = randomToken();
         this.downloads.set(token, { kind, repoKey: target.repoKey, ...(target.sha ? { sha: target.sha } : {}), ...(target.artifactId ? { artifactId: target.artifactId } : {}), expiresAt: Date.now() + ttlMs });
-        return `${this.webBase}/_download/${kind}/${token}`;
+        // Like codeload's URLs, the repository is in the path (fault rules can aim at one learner).
+        return `${this.webBase}/_download/${kind}/${target.repoKey}/${token}`;
       },
       startWorkflowRun: (run, workflow) => this.progressWorkflowRun(run, workflow),
     };
