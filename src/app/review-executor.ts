@@ -23,7 +23,7 @@ export interface ReviewInput {
  */
 export interface RubricInfo {
   course: Course;
-  rules: Pick<Rule, 'id' | 'kind' | 'title' | 'docs' | 'fix'>[];
+  rules: (Pick<Rule, 'id' | 'kind' | 'title' | 'docs' | 'fix'> & { helpUri: string })[];
 }
 
 export interface ReviewExecutor {

@@ -268,7 +268,7 @@ async function concludeStopped(run: RunningReview, context: PipelineContext, git
 /** Concludes without the job's abort signal (it may be what stopped the job); logs instead of throwing. */
 async function bestEffortConclude(run: RunningReview, context: PipelineContext, github: GitHubClient, checkRun: CreatedCheckRun, completion: CheckRunCompletion): Promise<void> {
   try {
-    await completeCheckRun(github, repoRef(run.job), checkRun.id, completion, context.now(), { retries: 0 });
+    await completeCheckRun(github, repoRef(run.job), checkRun.id, completion, context.now());
   } catch (error) {
     run.log.warn({ err: error, conclusion: completion.conclusion }, 'could not conclude the check run');
   }

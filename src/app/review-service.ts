@@ -189,8 +189,7 @@ export class ReviewService {
     this.track((async () => {
       const rubric = await this.options.rubric();
       const rule = rubric.rules.find((candidate) => candidate.id === request.ruleId);
-      const helpUri = rule ? `${rubric.course.docsUrl}#${rule.id}` : undefined;
-      const body = explainCommentBody(rule, request.ruleId, helpUri, rubric.rules.map((candidate) => candidate.id));
+      const body = explainCommentBody(rule, request.ruleId, rule?.helpUri, rubric.rules.map((candidate) => candidate.id));
       const github = await this.options.client(request.installationId);
       await postIssueComment(github, request.repository, request.number, body);
     })().catch((error: unknown) => this.options.log.warn({ err: error, deliveryId: request.deliveryId }, 'explain failed')));
@@ -226,7 +225,8 @@ export class ReviewService {
         state.interrupted = true;
         state.abort.abort(new Error('the service is shutting down'));
       }
-      await this.idle();
+      // Concluding the stopped runs takes one request each; do not outlive the container's stop timeout.
+      await Promise.race([this.idle(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
     }
     await this.options.context.executor.close();
   }

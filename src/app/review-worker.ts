@@ -4,7 +4,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 
-import { reviewSnapshot } from '../review.ts';
+import { helpUri, reviewSnapshot } from '../review.ts';
 import type { Rubric } from '../review.ts';
 import { loadRubric } from '../rules/load.ts';
 import type { RubricInfo, WorkerReply, WorkerRequest, WorkerSetup } from './review-executor.ts';
@@ -25,7 +25,7 @@ try {
 function describe(loaded: Rubric): RubricInfo {
   return {
     course: loaded.course,
-    rules: loaded.rules.map((rule) => ({ id: rule.id, kind: rule.kind, title: rule.title, docs: rule.docs, fix: rule.fix })),
+    rules: loaded.rules.map((rule) => ({ id: rule.id, kind: rule.kind, title: rule.title, docs: rule.docs, fix: rule.fix, helpUri: helpUri(rule, loaded.course.docsUrl) })),
   };
 }
 

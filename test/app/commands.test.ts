@@ -32,6 +32,8 @@ describe('commands in pull-request comments', () => {
     expect(replies[0]?.body.split('\n').slice(0, 5)).toEqual([
       `### ${rule?.title} (\`http-call-without-timeout\`)`, '', `**What it finds:** ${rule?.docs.what}`, '', `**Why it matters:** ${rule?.docs.why}`,
     ]);
+    // The same rule-reference link the check run uses.
+    expect(replies[0]?.body.split('\n').at(-1)).toMatch(/^\[Rule reference\]\(https:\/\/\S+\/08\.md#http-call-without-timeout\)$/);
     expect(harness.fake.apiRequests().map((request) => `${request.method} ${request.operationId}`)).toEqual([
       'POST apps/create-installation-access-token', 'POST issues/create-comment',
     ]);
