@@ -226,6 +226,25 @@ const QUERY_ERROR_TEXT: Record<string, string> = {
   TSQueryErrorStructure: 'impossible pattern structure in the tree-sitter query',
 };
 
+/** Offset of a `(#predicate? …)` at nesting depth 0, outside strings and comments. */
+export function topLevelPredicateOffset(query: string): number | undefined {
+  let depth = 0;
+  for (let index = 0; index < query.length; index += 1) {
+    const char = query[index];
+    if (char === '"') {
+      for (index += 1; index < query.length && query[index] !== '"'; index += 1) if (query[index] === '\\') index += 1;
+    } else if (char === ';') {
+      while (index < query.length && query[index] !== '\n') index += 1;
+    } else if (char === '(' || char === '[') {
+      if (char === '(' && depth === 0 && query[index + 1] === '#') return index;
+      depth += 1;
+    } else if (char === ')' || char === ']') {
+      depth -= 1;
+    }
+  }
+  return undefined;
+}
+
 /** Capture names a query defines: `@name` outside of string literals. */
 export function queryCaptures(query: string): Set<string> {
   const withoutStrings = query.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/;[^\n]*/g, '');
@@ -242,6 +261,11 @@ function compilePython(source: YamlSource, match: Record<string, unknown>, probl
     const description = parsed ? QUERY_ERROR_TEXT[parsed[1] ?? ''] ?? parsed[1] : (error as Error).message;
     const near = query.slice(offset, offset + 20).split('\n')[0];
     problems.push({ ...source.positionInString(['match', 'query'], offset), message: `${description} near \`${near}\`` });
+    return undefined;
+  }
+  const stray = topLevelPredicateOffset(query);
+  if (stray !== undefined) {
+    problems.push({ ...source.positionInString(['match', 'query'], stray), message: 'this query predicate stands outside any pattern, so tree-sitter ignores it; wrap the pattern and its predicate together: `((call …) @x (#eq? @name "…"))`' });
     return undefined;
   }
   const captures = queryCaptures(query);

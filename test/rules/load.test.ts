@@ -62,6 +62,14 @@ describe('rule files', () => {
     expect(problemsOf(text)).toEqual([`${line}:11: unknown field name in the tree-sitter query near \`functon: (attribute)\``]);
   });
 
+  it('rejects a query predicate that stands outside its pattern, which tree-sitter would ignore', () => {
+    const text = validRule.replace('(call function: [(attribute) (identifier)]) @call', '(call function: (identifier) @fn) @call (#eq? @fn "get")');
+    const line = text.split('\n').findIndex((candidate) => candidate.includes('#eq?')) + 1;
+    expect(problemsOf(text)).toEqual([`${line}:45: this query predicate stands outside any pattern, so tree-sitter ignores it; wrap the pattern and its predicate together: \`((call …) @x (#eq? @name "…"))\``]);
+    const wrapped = validRule.replace('(call function: [(attribute) (identifier)]) @call', '((call function: (identifier) @fn) @call (#eq? @fn "get"))');
+    expect(problemsOf(wrapped).filter((problem) => problem.includes('outside'))).toEqual([]);
+  });
+
   it('reports a placeholder that names no capture', () => {
     const text = validRule.replace('message: "`{call}` has', 'message: "`{url}` has');
     expect(problemsOf(text).join('\n')).toMatch(/placeholder `\{url\}` names no capture/);
