@@ -111,6 +111,18 @@ describe('grading end to end on the fixtures', () => {
     expect(summary).not.toMatch(/test_network|reset_connection|Network errors/);
   });
 
+  it('grades the static part the same with or without the suppression comment', async () => {
+    const learner = await mkdtemp(path.join(os.tmpdir(), 'opsgrade-unsuppressed-'));
+    await cp(path.join(FIXTURES, 'learner'), learner, { recursive: true });
+    const source = await readFile(path.join(learner, 'healthcheck.py'), 'utf8');
+    await writeFile(path.join(learner, 'healthcheck.py'), source.replace(/ {2}# opsgrade: ignore\[[^\n]*/, ''));
+    const rubric = await loadRubric({ rulesDir: path.join(FIXTURES, 'rubric/rules'), courseFile: path.join(FIXTURES, 'rubric/course.yml') });
+    const review = async (dir: string) => reviewSnapshot(await snapshotFromDirectory(dir), { rubric, chapter: 8 });
+    const [suppressed, plain] = [await review(path.join(FIXTURES, 'learner')), await review(learner)];
+    expect([suppressed.suppressed.length, plain.suppressed.length, plain.findings.some((finding) => finding.ruleId === 'http-call-without-timeout')]).toEqual([1, 0, true]);
+    expect([suppressed.grades[0]?.percent, plain.grades[0]?.percent]).toEqual([55.6, 55.6]);
+  });
+
   it('passes once the exit-code bug is fixed: 55.6 static and 85 tests make 70.3', async () => {
     const learner = await mkdtemp(path.join(os.tmpdir(), 'opsgrade-fixed-'));
     await cp(path.join(FIXTURES, 'learner'), learner, { recursive: true });

@@ -17,6 +17,7 @@ export const OTHER_SHA = '0f9e8d7c6b5a49382716f5e4d3c2b1a098765432';
 export const CORRELATION_ID = '3f1c9a52-7b0e-4d6a-9c1e-2b8f5d7a9e10';
 export const DISPATCHED_AT = '2025-05-06T09:00:00.000Z';
 export const RUN_ID = 14_820_391_227;
+export const INSTALLATION_ID = 4242;
 
 export function pendingDispatch(overrides: Partial<PendingDispatch> = {}): PendingDispatch {
   return {
@@ -82,6 +83,9 @@ export function workflowRunEvent(fields: RunFields = {}): Payload {
     url: `https://api.github.com/repos/${repository}`,
   });
   payload.action = fields.action ?? 'completed';
+  // Deliveries to an app carry its installation; the example predates that field.
+  payload.installation = { id: INSTALLATION_ID, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==' };
+  if (payload.organization) payload.organization = { ...(payload.organization as Record<string, unknown>), login: owner };
   payload.repository = retarget(payload.repository);
   const run = payload.workflow_run as unknown as Record<string, unknown>;
   Object.assign(run, {
