@@ -40,7 +40,8 @@ export interface Learner {
   pushOffsetMs: number;
   commit: Commit | undefined;
   push: Delivery | undefined;
-  pullRequest: Delivery | undefined;
+  /** Every webhook the push caused (push, and check_suite when the double sends it). */
+  deliveries: Delivery[];
 }
 
 export function pickFixture(random: () => number, mix: readonly (readonly [string, number])[]): string {
@@ -63,7 +64,7 @@ export function seedCohort(double: GitHubDouble, plan: CohortPlan): Learner[] {
     const repository = createLearnerRepository(double, classroom, `healthcheck-${String(index + 1).padStart(3, '0')}`, 'empty');
     learners.push({
       index, classroom, repository, fixture: pickFixture(random, plan.fixtures ?? DEFAULT_FIXTURE_MIX),
-      pushOffsetMs: Math.floor(random() * plan.seconds * 1000), commit: undefined, push: undefined, pullRequest: undefined,
+      pushOffsetMs: Math.floor(random() * plan.seconds * 1000), commit: undefined, push: undefined, deliveries: [],
     });
   }
   return learners;
@@ -84,6 +85,7 @@ export async function runBurst(double: GitHubDouble, learners: readonly Learner[
     learner.commit = pushed.commit;
     sends.push(pushed.deliveries.then((deliveries) => {
       learner.push = deliveries.find((delivery) => delivery.event === 'push');
+      learner.deliveries = deliveries;
       onPushed?.(learner);
     }));
   }
@@ -109,6 +111,7 @@ export async function waitForConclusions(double: GitHubDouble, learners: readonl
 
 export interface CohortReport {
   reviews: number;
+  deliveries: number;
   /** Pushed commits without any check run. */
   lost: number;
   /** Check runs not concluded when the wait ended. */
@@ -142,7 +145,8 @@ export interface CohortReport {
 
 export function cohortReport(double: GitHubDouble, learners: readonly Learner[], app: AppProcess | undefined, since: number): CohortReport {
   const pushed = learners.filter((learner) => learner.commit);
-  const acks = pushed.map((learner) => learner.push?.ackMs).filter((value): value is number => value !== undefined);
+  const deliveries = pushed.flatMap((learner) => learner.deliveries);
+  const acks = deliveries.map((delivery) => delivery.ackMs);
   const concluded: number[] = [];
   const conclusions: Record<string, number> = {};
   let lost = 0;
@@ -177,6 +181,7 @@ export function cohortReport(double: GitHubDouble, learners: readonly Learner[],
   const summary = (values: number[]) => ({ p50: percentile(values, 50), p99: percentile(values, 99), max: values.length ? Math.max(...values) : Number.NaN });
   return {
     reviews: pushed.length,
+    deliveries: deliveries.length,
     lost,
     unfinished,
     duplicateRuns,
@@ -190,7 +195,7 @@ export function cohortReport(double: GitHubDouble, learners: readonly Learner[],
     callsByOperation,
     faults: double.faults.summary(),
     errors: {
-      deliveries: pushed.filter((learner) => !learner.push || learner.push.status < 200 || learner.push.status >= 300).length,
+      deliveries: pushed.filter((learner) => !learner.push).length + deliveries.filter((delivery) => delivery.status < 200 || delivery.status >= 300).length,
       apiErrors: calls.filter((call) => call.fault === undefined && (call.status >= 500 || call.status === 429 || call.status === 403)).length,
       rejected: double.rejected.length,
       problems: double.problems.length,
@@ -204,7 +209,7 @@ export function formatReport(report: CohortReport): string {
   const lines = [
     `reviews: ${report.reviews}   lost: ${report.lost}   left in progress: ${report.unfinished}   duplicate check runs: ${report.duplicateRuns}   concluded twice: ${report.reconcluded}`,
     `conclusions: ${Object.entries(report.conclusions).sort().map(([name, count]) => `${name} ${count}`).join(', ') || 'none'}`,
-    `webhook ack latency: p50 ${formatMs(report.ackMs.p50)}, p99 ${formatMs(report.ackMs.p99)}, max ${formatMs(report.ackMs.max)}`,
+    `webhook ack latency (${report.deliveries} deliveries): p50 ${formatMs(report.ackMs.p50)}, p99 ${formatMs(report.ackMs.p99)}, max ${formatMs(report.ackMs.max)}`,
     `push → concluded check run: p50 ${formatMs(report.concludedMs.p50)}, p99 ${formatMs(report.concludedMs.p99)}, max ${formatMs(report.concludedMs.max)}`,
     `peak RSS of the app process (VmHWM): ${Number.isNaN(report.peakRssMb) ? 'n/a' : `${report.peakRssMb} MB`}`,
     `API calls: ${report.apiCalls} (${report.callsPerReview.toFixed(2)} per review)`,
