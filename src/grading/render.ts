@@ -29,7 +29,14 @@ function verdictOf(grade: CombinedGrade): { mark: string; headline: string } {
   }
 }
 
+/**
+ * The share each part has in the grade: the configured weights when the tests count or will count
+ * once they have a result; 100/0 when they never count (practice, no tests for the chapter).
+ */
 function weightShare(grade: CombinedGrade, part: 'static' | 'tests'): string {
+  const tests = grade.tests.status;
+  const weighted = grade.testsCounted || tests === 'errored' || tests === 'rate-limited';
+  if (!weighted) return part === 'static' ? '100%' : '0%';
   const total = grade.weights.static + grade.weights.tests;
   return `${formatPercent(Math.round((1000 * grade.weights[part]) / total) / 10)}%`;
 }
@@ -59,8 +66,8 @@ export function renderGradeMarkdown(grade: CombinedGrade, options: { title?: str
     '',
     '| Part | Score | Weight |',
     '| --- | --- | --- |',
-    `| Static review | ${formatPercent(grade.static.percent)}/100 | ${grade.testsCounted || grade.tests.status === 'errored' || grade.tests.status === 'rate-limited' ? weightShare(grade, 'static') : '100%'} |`,
-    `| Tests | ${testsCell(grade.tests)} | ${grade.testsCounted || grade.tests.status === 'errored' || grade.tests.status === 'rate-limited' ? weightShare(grade, 'tests') : '0%'} |`,
+    `| Static review | ${formatPercent(grade.static.percent)}/100 | ${weightShare(grade, 'static')} |`,
+    `| Tests | ${testsCell(grade.tests)} | ${weightShare(grade, 'tests')} |`,
     `| **Combined** | **${grade.percent === undefined ? '—' : `${formatPercent(grade.percent)}/100`}** | |`,
     '',
     renderTestsMarkdown(grade.tests),
@@ -153,7 +160,6 @@ function pad(text: string, width: number): string {
 
 /** `opsgrade grade` output after the static review: the combined grade, then every group and test. */
 export function renderGradeText(grade: CombinedGrade): string {
-  const showWeights = grade.testsCounted || grade.tests.status === 'errored' || grade.tests.status === 'rate-limited';
   const tests = grade.tests;
   const testsScore = tests.status === 'graded' || tests.status === 'practice' ? tests.score : undefined;
   const cells = [`${formatPercent(grade.static.percent)}/100`, testsCell(tests), grade.percent === undefined ? '—' : `${formatPercent(grade.percent)}/100`];
@@ -162,8 +168,8 @@ export function renderGradeText(grade: CombinedGrade): string {
     : grade.passed ? `passed (pass mark ${formatPercent(grade.threshold)})` : `below the pass mark of ${formatPercent(grade.threshold)}`;
   const lines = [
     `Grade for ${chapterHeading(grade).replace(/^Chapter/, 'chapter').replace(/^Final/, 'final')}`,
-    `  ${pad('Static review', 15)}${pad(cells[0] ?? '', width)}weight ${showWeights ? weightShare(grade, 'static') : '100%'}`,
-    `  ${pad('Tests', 15)}${pad(cells[1] ?? '', width)}weight ${showWeights ? weightShare(grade, 'tests') : '0%'}` +
+    `  ${pad('Static review', 15)}${pad(cells[0] ?? '', width)}weight ${weightShare(grade, 'static')}`,
+    `  ${pad('Tests', 15)}${pad(cells[1] ?? '', width)}weight ${weightShare(grade, 'tests')}` +
       `${testsScore ? `   ${testsScore.passed} of ${pluralize(testsScore.total, 'test')} passed` : ''}`,
     `  ${pad('Combined', 15)}${pad(cells[2] ?? '', width)}${verdict}`,
     '',
