@@ -61,7 +61,7 @@ const TARGETS = { ackP99Ms: 100, peakRssMb: 512 } as const;
 
 const double = new GitHubDouble({ checkSuiteOnPush: !values['no-check-suite'], seed });
 let app: AppProcess | undefined;
-let exitCode = 0;
+let exitCode: number;
 const log = (text: string) => {
   if (!values.json) console.log(text);
 };
