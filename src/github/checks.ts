@@ -1,6 +1,8 @@
 // Sends check runs: creates one `in_progress`, then concludes it, appending annotations 50 per
 // request as the Checks API requires. Publishing stage; the bodies come from `payloads.ts`.
+// Neither write is idempotent, so when an answer is lost the sender looks before it writes again.
 
+import { errorStatus } from './client.ts';
 import type { GitHubClient } from './client.ts';
 import { ANNOTATIONS_PER_REQUEST } from './payloads.ts';
 import type { CheckRunCompletion, CheckRunCreateBody, CheckRunUpdateBody } from './payloads.ts';
@@ -17,9 +19,44 @@ export interface CreatedCheckRun {
   appSlug: string | undefined;
 }
 
+/**
+ * A failure after which the write may or may not have happened: no answer (network, timeout) or a
+ * server error. A 4xx means GitHub refused it, and rate limits are retried by the throttling plugin.
+ */
+function outcomeUnknown(error: unknown): boolean {
+  const status = errorStatus(error);
+  return status === undefined || status >= 500;
+}
+
+interface CheckRunData {
+  id: number | bigint;
+  html_url?: string | null;
+  app?: { slug?: string } | null;
+}
+
+const created = (data: CheckRunData): CreatedCheckRun => ({ id: Number(data.id), htmlUrl: data.html_url ?? undefined, appSlug: data.app?.slug ?? undefined });
+
+/**
+ * Creates the check run. If the answer is lost, the run may exist already: it is looked up by its
+ * `external_id` before a second one is created, so a learner never sees a duplicate left running.
+ */
 export async function createCheckRun(github: GitHubClient, repository: RepositoryRef, body: CheckRunCreateBody, signal?: AbortSignal): Promise<CreatedCheckRun> {
-  const { data } = await github.request('POST /repos/{owner}/{repo}/check-runs', { owner: repository.owner, repo: repository.repo, ...body, request: { signal } });
-  return { id: Number(data.id), htmlUrl: data.html_url ?? undefined, appSlug: data.app?.slug ?? undefined };
+  const create = async (retries?: number) => {
+    const { data } = await github.request('POST /repos/{owner}/{repo}/check-runs', {
+      owner: repository.owner, repo: repository.repo, ...body, request: { signal, ...(retries === undefined ? {} : { retries }) },
+    });
+    return created(data);
+  };
+  try {
+    return await create(0);
+  } catch (error) {
+    if (!outcomeUnknown(error) || signal?.aborted) throw error;
+    const { data } = await github.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
+      owner: repository.owner, repo: repository.repo, ref: body.head_sha, check_name: body.name, filter: 'all', per_page: 100, request: { signal },
+    });
+    const existing = data.check_runs.find((run) => run.external_id === body.external_id);
+    return existing ? created(existing) : await create();
+  }
 }
 
 /**
@@ -46,17 +83,28 @@ export function completionRequests(completion: CheckRunCompletion, completedAt: 
   });
 }
 
-/** Concludes a check run; returns how many requests it took. */
-export async function completeCheckRun(github: GitHubClient, repository: RepositoryRef, checkRunId: number, completion: CheckRunCompletion, completedAt: Date, options: { signal?: AbortSignal; retries?: number } = {}): Promise<number> {
+/**
+ * Concludes a check run; returns how many update requests it took. Annotations append, so when an
+ * update's answer is lost the run is read back, and the update is sent again only if it did not land.
+ */
+export async function completeCheckRun(github: GitHubClient, repository: RepositoryRef, checkRunId: number, completion: CheckRunCompletion, completedAt: Date, options: { signal?: AbortSignal } = {}): Promise<number> {
   const bodies = completionRequests(completion, completedAt);
+  const where = { owner: repository.owner, repo: repository.repo, check_run_id: checkRunId };
+  const update = (body: CheckRunUpdateBody, retries?: number) => github.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+    ...where, ...body, request: { signal: options.signal, ...(retries === undefined ? {} : { retries }) },
+  });
+  // The app's runs are created without annotations, so the count to expect starts at zero.
+  let sent = 0;
   for (const body of bodies) {
-    await github.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
-      owner: repository.owner,
-    repo: repository.repo,
-      check_run_id: checkRunId,
-      ...body,
-      request: { signal: options.signal, ...(options.retries === undefined ? {} : { retries: options.retries }) },
-    });
+    sent += body.output.annotations?.length ?? 0;
+    try {
+      await update(body, 0);
+    } catch (error) {
+      if (!outcomeUnknown(error) || options.signal?.aborted) throw error;
+      const { data } = await github.request('GET /repos/{owner}/{repo}/check-runs/{check_run_id}', { ...where, request: { signal: options.signal } });
+      const landed = (data.output.annotations_count ?? 0) >= sent && (body.conclusion === undefined || data.status === 'completed');
+      if (!landed) await update(body);
+    }
   }
   return bodies.length;
 }

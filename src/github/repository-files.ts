@@ -11,7 +11,7 @@ export async function readRepositoryFile(github: GitHubClient, repository: Repos
   try {
     const response = await github.request('GET /repos/{owner}/{repo}/contents/{path}', {
       owner: repository.owner,
-    repo: repository.repo,
+      repo: repository.repo,
       path,
       mediaType: { format: 'raw' },
       request: { signal },

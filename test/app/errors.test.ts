@@ -46,6 +46,18 @@ describe('GitHub errors', () => {
     expect(calls(harness).filter((call) => call.includes('download-tarball'))).toEqual(['500 GET repos/download-tarball-archive', '302 GET repos/download-tarball-archive']);
   });
 
+  it('looks the check run up by external_id when the answer to its creation is lost, instead of creating a second', async () => {
+    const runs = await pushReviewed({}, (h) => h.fake.fail({ method: 'POST', path: /\/check-runs$/, status: 502, body: { message: 'Bad Gateway' }, applied: true }));
+    expect(runs.map((run) => [run.status, run.conclusion])).toEqual([['completed', 'failure']]);
+    expect(calls(harness).slice(1, 3)).toEqual(['502 POST checks/create', '200 GET checks/list-for-ref']);
+  });
+
+  it('creates the check run again when the lookup shows the lost creation did not happen', async () => {
+    const runs = await pushReviewed({}, (h) => h.fake.fail({ method: 'POST', path: /\/check-runs$/, status: 500, body: { message: 'Server Error' } }));
+    expect(runs.map((run) => [run.status, run.conclusion])).toEqual([['completed', 'failure']]);
+    expect(calls(harness).slice(1, 4)).toEqual(['500 POST checks/create', '200 GET checks/list-for-ref', '201 POST checks/create']);
+  });
+
   it('ends with a log line when the commit is gone (404) mid-review, after one attempt to conclude', async () => {
     const runs = await pushReviewed({}, (h) => h.fake.fail({ method: 'GET', path: /\/tarball\//, status: 404, body: { message: 'Not Found' } }));
     expect(calls(harness)).toEqual([
@@ -90,6 +102,28 @@ describe('check-run limits', () => {
     expect(calls(harness)).toEqual([
       '201 POST apps/create-installation-access-token', '201 POST checks/create', '200 GET repos/get-content', '302 GET repos/download-tarball-archive',
       '200 PATCH checks/update', '200 PATCH checks/update', '200 PATCH checks/update',
+    ]);
+  });
+});
+
+describe('lost answers to updates', () => {
+  it('reads the run back instead of appending the same annotations twice', async () => {
+    const body = ['import requests', '', '', 'def fetch_all(url):', ...Array.from({ length: 120 }, (_, index) => `    requests.get(url + "/${index}")`), ''].join('\n');
+    const runs = await pushReviewed({}, async (h) => {
+      await serveCommit(h.fake, { sha: SHA.first, files: { 'pyproject.toml': '[project]\nname = "many"\n', 'many.py': body } });
+      h.fake.fail({ method: 'PATCH', path: /\/check-runs\/\d+$/, status: 504, body: { message: 'Gateway Timeout' }, applied: true });
+    });
+    expect(runs.map((run) => [run.status, run.conclusion, run.annotations.length])).toEqual([['completed', 'failure', 120]]);
+    expect(calls(harness).filter((call) => call.includes('checks/update') || call.includes('checks/get'))).toEqual([
+      '504 PATCH checks/update', '200 GET checks/get', '200 PATCH checks/update', '200 PATCH checks/update',
+    ]);
+  });
+
+  it('sends an update again when reading back shows it did not land', async () => {
+    const runs = await pushReviewed({}, (h) => h.fake.fail({ method: 'PATCH', path: /\/check-runs\/\d+$/, status: 502, body: { message: 'Bad Gateway' } }));
+    expect(runs.map((run) => [run.status, run.conclusion, run.annotations.length])).toEqual([['completed', 'failure', 3]]);
+    expect(calls(harness).filter((call) => call.includes('checks/update') || call.includes('checks/get'))).toEqual([
+      '502 PATCH checks/update', '200 GET checks/get', '200 PATCH checks/update',
     ]);
   });
 });

@@ -90,6 +90,8 @@ export interface Fault {
   headers?: Record<string, string>;
   body?: unknown;
   times: number;
+  /** GitHub did the work, but its answer was lost: the route runs, the client sees the fault. */
+  applied?: boolean;
 }
 
 type Reply = [number, unknown, Record<string, string>?];
@@ -205,6 +207,7 @@ export class FakeGitHub {
     let reply: Reply;
     if (fault) {
       fault.times -= 1;
+      if (fault.applied) this.route(method, uri, body);
       reply = [fault.status, fault.body ?? { message: 'fault' }, fault.headers ?? {}];
     } else {
       try {
@@ -272,6 +275,16 @@ export class FakeGitHub {
       }
       return [200, this.checkRunBody(run)];
     }
+    if (method === 'GET' && (match = /^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/check-runs$/.exec(path))) {
+      const name = url.searchParams.get('check_name');
+      const runs = [...this.checkRuns.values()].filter((run) => run.owner === match?.[1] && run.repo === match[2] && run.head_sha === match[3] && (name === null || run.name === name));
+      return [200, { total_count: runs.length, check_runs: runs.map((run) => this.checkRunBody(run)) }];
+    }
+    if (method === 'GET' && (match = /^\/repos\/([^/]+)\/([^/]+)\/check-runs\/(\d+)$/.exec(path))) {
+      const run = this.checkRuns.get(Number(match[3]));
+      if (!run || run.owner !== match[1] || run.repo !== match[2]) return notFound;
+      return [200, this.checkRunBody(run)];
+    }
     if (method === 'GET' && (match = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(path))) {
       const text = this.files.get(`${match[1]}/${match[2]}:${decodeURIComponent(match[3] as string)}`);
       if (text === undefined) return notFound;
@@ -323,6 +336,7 @@ export class FakeGitHub {
     return {
       id: run.id, head_sha: run.head_sha, name: run.name, status: run.status, conclusion: run.conclusion ?? null,
       html_url: `https://github.com/${run.owner}/${run.repo}/runs/${run.id}`, external_id: run.external_id ?? null,
+      output: { title: run.title ?? null, summary: run.summary ?? null, annotations_count: run.annotations.length },
       app: { id: 1, slug: APP_SLUG, name: 'OpsGrade' },
     };
   }
