@@ -247,12 +247,12 @@ async function publishPullRequest(run: RunningReview, result: ReviewResult, gith
   });
   if (run.stopReason()) return;
   if (plan.comments.length > 0) {
-    await createReview(github, repository, number, { commit_id: job.headSha, event: 'COMMENT', body: reviewBody(plan), comments: plan.comments }, run.signal);
+    await createReview(github, repository, number, { commit_id: job.headSha, event: 'COMMENT', body: reviewBody(plan), comments: plan.comments }, { signal: run.signal, appSlug: result.appSlug });
   }
   if (run.stopReason()) return;
   if (settings.summaryComment) {
     const body = summaryCommentBody({ report: result.report, graded: result.graded, render: context.render, notes: result.notes, headSha: job.headSha, checkRunUrl: result.checkRunUrl });
-    await upsertSummaryComment(github, repository, number, own.summary, body, run.signal);
+    await upsertSummaryComment(github, repository, number, own.summary, body, { signal: run.signal, appSlug: result.appSlug });
   }
   if (plan.minimize.length > 0) await minimizeComments(github, plan.minimize);
   run.log.info({ pullRequest: number, comments: plan.comments.length, outsideDiff: plan.outsideDiff, alreadyPosted: plan.alreadyPosted, minimized: plan.minimize.length }, 'pull-request review published');

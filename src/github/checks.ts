@@ -2,7 +2,7 @@
 // request as the Checks API requires. Publishing stage; the bodies come from `payloads.ts`.
 // Neither write is idempotent, so when an answer is lost the sender looks before it writes again.
 
-import { errorStatus } from './client.ts';
+import { outcomeUnknown } from './client.ts';
 import type { GitHubClient } from './client.ts';
 import { ANNOTATIONS_PER_REQUEST } from './payloads.ts';
 import type { CheckRunCompletion, CheckRunCreateBody, CheckRunUpdateBody } from './payloads.ts';
@@ -17,15 +17,6 @@ export interface CreatedCheckRun {
   htmlUrl: string | undefined;
   /** The app's slug as GitHub reports it; its comments are written by `<slug>[bot]`. */
   appSlug: string | undefined;
-}
-
-/**
- * A failure after which the write may or may not have happened: no answer (network, timeout) or a
- * server error. A 4xx means GitHub refused it, and rate limits are retried by the throttling plugin.
- */
-function outcomeUnknown(error: unknown): boolean {
-  const status = errorStatus(error);
-  return status === undefined || status >= 500;
 }
 
 interface CheckRunData {

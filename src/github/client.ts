@@ -108,6 +108,15 @@ export function errorStatus(error: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * A failure after which a write may or may not have happened: no answer (network, timeout) or a
+ * server error. A 4xx means GitHub refused it; rate limits are retried by the throttling plugin.
+ */
+export function outcomeUnknown(error: unknown): boolean {
+  const status = errorStatus(error);
+  return status === undefined || status >= 500;
+}
+
 /** The repository or commit no longer exists (deleted, transferred, force-pushed away). */
 export function isGone(error: unknown): boolean {
   const status = errorStatus(error);

@@ -2,6 +2,7 @@
 // query), the review with inline comments, the sticky summary comment, and hiding outdated comments
 // (GraphQL `minimizeComment`, the only way to do it). Publishing stage; bodies come from payloads.ts.
 
+import { outcomeUnknown } from './client.ts';
 import type { GitHubClient } from './client.ts';
 import type { RepositoryRef } from './checks.ts';
 import type { PullRequestFile } from './diff.ts';
@@ -124,16 +125,43 @@ export interface ReviewRequestBody {
   comments: ReviewCommentPayload[];
 }
 
-export async function createReview(github: GitHubClient, repository: RepositoryRef, number: number, review: ReviewRequestBody, signal?: AbortSignal): Promise<void> {
-  await github.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', { owner: repository.owner, repo: repository.repo, pull_number: number, ...review, request: { signal } });
+/**
+ * Posts the review. Creating one is not idempotent: when the answer is lost, the app's comments are
+ * read back and the review is sent again only if none of its fingerprints arrived.
+ */
+export async function createReview(github: GitHubClient, repository: RepositoryRef, number: number, review: ReviewRequestBody, options: { signal?: AbortSignal; appSlug: string | undefined }): Promise<void> {
+  const send = (retries?: number) => github.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
+    owner: repository.owner, repo: repository.repo, pull_number: number, ...review, request: { signal: options.signal, ...(retries === undefined ? {} : { retries }) },
+  });
+  try {
+    await send(0);
+  } catch (error) {
+    if (!outcomeUnknown(error) || options.signal?.aborted) throw error;
+    const own = await findOwnComments(github, repository, number, options.appSlug);
+    const posted = new Set(own.reviewComments.map((comment) => comment.fingerprint));
+    if (!review.comments.some((comment) => posted.has(readFingerprint(comment.body) ?? ''))) await send();
+  }
 }
 
-/** Edits the sticky summary comment in place, or writes it the first time. */
-export async function upsertSummaryComment(github: GitHubClient, repository: RepositoryRef, number: number, existing: { id: number } | undefined, body: string, signal?: AbortSignal): Promise<void> {
+/**
+ * Edits the sticky summary comment in place (idempotent), or writes it the first time; a lost answer
+ * to that first write is checked by looking for the comment before writing it again.
+ */
+export async function upsertSummaryComment(github: GitHubClient, repository: RepositoryRef, number: number, existing: { id: number } | undefined, body: string, options: { signal?: AbortSignal; appSlug: string | undefined }): Promise<void> {
+  const { signal } = options;
   if (existing) {
     await github.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner: repository.owner, repo: repository.repo, comment_id: existing.id, body, request: { signal } });
-  } else {
-    await github.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: repository.owner, repo: repository.repo, issue_number: number, body, request: { signal } });
+    return;
+  }
+  const create = (retries?: number) => github.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+    owner: repository.owner, repo: repository.repo, issue_number: number, body, request: { signal, ...(retries === undefined ? {} : { retries }) },
+  });
+  try {
+    await create(0);
+  } catch (error) {
+    if (!outcomeUnknown(error) || signal?.aborted) throw error;
+    const own = await findOwnComments(github, repository, number, options.appSlug);
+    if (!own.summary) await create();
   }
 }
 

@@ -147,6 +147,18 @@ describe('pull requests', () => {
     expect(review.body).toBe('OpsGrade left 1 comment on lines this pull request changes. 2 more on changed lines are listed in the check run, with everything else.');
   });
 
+  it('does not post the review or the summary twice when GitHub did the work but the answer was lost', async () => {
+    const { fake } = harness;
+    fake.fail({ method: 'POST', path: /\/pulls\/7\/reviews$/, status: 502, body: { message: 'Bad Gateway' }, applied: true });
+    fake.fail({ method: 'POST', path: /\/issues\/7\/comments$/, status: 504, body: { message: 'Gateway Timeout' }, applied: true });
+    await pushToPullRequest(SHA.first, V1, [[10, 13]], 'opened');
+    expect(fake.reviews).toHaveLength(1);
+    expect(fake.issueComments.filter((comment) => comment.issue === PR)).toHaveLength(1);
+    expect(fake.apiRequests().map((request) => `${request.status} ${request.operationId}`).slice(-5)).toEqual([
+      '200 pulls/list-files', '502 pulls/create-review', '200 graphql', '504 issues/create-comment', '200 graphql',
+    ]);
+  });
+
   it('a pull request opened after its commit was reviewed is commented from the remembered review', async () => {
     const { fake } = harness;
     await serveCommit(fake, { sha: SHA.first, folder: WEAK_REPO, files: { [CHECK_FILE]: V1 } });
