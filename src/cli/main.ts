@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
+import { runGrade } from './grade.ts';
 import { EXIT, runReview, runRulesExplain, runRulesList, runRulesTest, UsageError } from './commands.ts';
 import type { CliIO } from './commands.ts';
 
@@ -71,6 +72,30 @@ export function buildProgram(io: CliIO): Command {
       io.exitCode = await runRulesTest(io, ids, options);
     });
 
+  program.command('grade')
+    .description('Run the instructor tests with pytest and print the combined static + test grade.')
+    .argument('[path]', 'repository to grade', '.')
+    .requiredOption('--tests <dir>', 'directory of instructor tests (pytest)')
+    .option('--config <file>', "the instructor's opsgrade.yml (its testGrading: block maps tests to points)")
+    .option('-c, --chapter <chapter>', 'chapter to grade (default: from .opsgrade.yml)')
+    .option('--course <file>', 'course file')
+    .option('--rules <dir>', 'rules directory')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .option('--python <command>', 'Python interpreter that runs pytest', 'python3')
+    .option('--time-limit <minutes>', 'stop the tests after this many minutes', parseCount)
+    .option('--max-file-bytes <bytes>', 'skip files larger than this', parseSize)
+    .option('--max-files <count>', 'read at most this many files', parseCount)
+    .option('--max-total-bytes <bytes>', 'read at most this many bytes in total', parseSize)
+    .option('--no-color', 'never colour the text output')
+    .option('-j, --jobs <count>', 'worker threads for large repositories', parseCount)
+    .addHelpText('after', `
+Exit codes:
+  0  the combined grade passes
+  1  the combined grade does not pass
+  2  usage or configuration error (missing tests folder, pytest not installed, invalid config)`)
+    .action(async (path: string, options: Record<string, unknown>) => {
+      io.exitCode = await runGrade(io, path, options);
+    });
   return program;
 }
 
