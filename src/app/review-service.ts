@@ -195,6 +195,11 @@ export class ReviewService {
     })().catch((error: unknown) => this.options.log.warn({ err: error, deliveryId: request.deliveryId }, 'explain failed')));
   }
 
+  /** Resolves once the rules are loaded in a review worker (the app starts this when it loads). */
+  async warmUp(): Promise<void> {
+    await this.options.rubric();
+  }
+
   /** Resolves when no review is queued or running and no command is in flight. */
   async idle(): Promise<void> {
     while (this.background.size > 0 || this.queue.state.running > 0 || this.queue.state.waiting > 0) {

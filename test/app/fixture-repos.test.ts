@@ -31,13 +31,13 @@ const measured: string[] = [];
 beforeAll(async () => {
   harness = await startApp();
   setCourseConfig(harness.fake, CONFIG);
-  // Warm up: the token, the configuration and the review worker, so each case below shows the
+  // Warm up: the token and the configuration (the harness already loaded the rules), so each case shows the
   // steady state of a running app.
   await serveCommit(harness.fake, { sha: '4'.repeat(40), repo: 'weak', folder: path.join(ROOT, 'fixtures/repos/weak') });
   const delivery = await harness.deliver('push', pushPayload({ sha: '4'.repeat(40), repo: 'weak' }));
   await harness.settle();
   const run = harness.fake.checkRunsFor('4'.repeat(40))[0];
-  measured.push(`  push weak   cold start (token, configuration, worker start, rules load): API calls ${harness.fake.apiRequests().length}  webhook→concluded ${((run?.completedAt ?? 0) - delivery.sentAt).toFixed(0)} ms`);
+  measured.push(`  push weak   first review of the organisation (token and configuration read): API calls ${harness.fake.apiRequests().length}  webhook→concluded ${((run?.completedAt ?? 0) - delivery.sentAt).toFixed(0)} ms`);
 });
 
 afterAll(async () => {

@@ -110,6 +110,8 @@ export async function startApp(options: HarnessOptions = {}): Promise<Harness> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   if (!service) throw new Error('the app did not hand over its service');
   const ready: ReviewService = service;
+  // Tests start from a running app: a review worker with the rules loaded.
+  await ready.warmUp();
 
   return {
     fake,
