@@ -46,6 +46,8 @@ export interface ServiceSettings {
 }
 
 interface JobState extends RunningReview {
+  /** Set right after the state exists: creation starts at once, outside the queue. */
+  checkRun: Promise<CreatedCheckRun | undefined>;
   readonly abort: AbortController;
   supersededBy: string | undefined;
   interrupted: boolean;
@@ -166,7 +168,7 @@ export class ReviewService {
       checkRun: Promise.resolve(undefined),
       stopReason: () => stopReason(state),
     };
-    (state as { checkRun: Promise<CreatedCheckRun | undefined> }).checkRun = this.startCheckRun(state);
+    state.checkRun = this.startCheckRun(state);
     this.states.set(job.id, state);
     this.activeByKey.set(key, state);
     log.info({ event: job.event, force: job.force, pullRequests: job.pullRequests }, 'review queued');
