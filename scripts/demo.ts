@@ -96,9 +96,9 @@ try {
   step('pull request reviewed');
 
   console.log(`\n════ What ada sees on GitHub: ${repository.owner}/${repository.name} ════\n`);
-  for (const run of double.state.checkRunsFor(repository)) console.log(renderCheckRun(run, { maxBodyLines: 20 }), '\n');
+  for (const run of double.state.checkRunsFor(repository)) console.log(`${renderCheckRun(run, { maxBodyLines: 20 })}\n`);
   console.log(`── Pull request #${opened.pull.number} "${opened.pull.title}" (${branch} → main)`);
-  console.log(renderReviewComments(double.state.reviewCommentsOn(repository, opened.pull.number), { maxBodyLines: 3 }), '\n');
+  console.log(`${renderReviewComments(double.state.reviewCommentsOn(repository, opened.pull.number), { maxBodyLines: 3 })}\n`);
   console.log(renderIssueComments(double.state.issueCommentsOn(repository, opened.pull.number), { maxBodyLines: 12 }));
 
   const calls = double.apiRequests();
