@@ -42,10 +42,10 @@ export async function createCheckRun(github: GitHubClient, repository: Repositor
     return await create(0);
   } catch (error) {
     if (!outcomeUnknown(error) || signal?.aborted) throw error;
-    const { data } = await github.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
+    const existing = await github.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
       owner: repository.owner, repo: repository.repo, ref: body.head_sha, check_name: body.name, filter: 'all', per_page: 100, request: { signal },
-    });
-    const existing = data.check_runs.find((run) => run.external_id === body.external_id);
+    }).then(({ data }) => data.check_runs.find((run) => run.external_id === body.external_id), () => undefined);
+    // If even the lookup fails, a possible duplicate is better than no check run at all.
     return existing ? created(existing) : await create();
   }
 }
@@ -92,8 +92,8 @@ export async function completeCheckRun(github: GitHubClient, repository: Reposit
       await update(body, 0);
     } catch (error) {
       if (!outcomeUnknown(error) || options.signal?.aborted) throw error;
-      const { data } = await github.request('GET /repos/{owner}/{repo}/check-runs/{check_run_id}', { ...where, request: { signal: options.signal } });
-      const landed = (data.output.annotations_count ?? 0) >= sent && (body.conclusion === undefined || data.status === 'completed');
+      const landed = await github.request('GET /repos/{owner}/{repo}/check-runs/{check_run_id}', { ...where, request: { signal: options.signal } })
+        .then(({ data }) => (data.output.annotations_count ?? 0) >= sent && (body.conclusion === undefined || data.status === 'completed'), () => false);
       if (!landed) await update(body);
     }
   }

@@ -137,8 +137,8 @@ export async function createReview(github: GitHubClient, repository: RepositoryR
     await send(0);
   } catch (error) {
     if (!outcomeUnknown(error) || options.signal?.aborted) throw error;
-    const own = await findOwnComments(github, repository, number, options.appSlug);
-    const posted = new Set(own.reviewComments.map((comment) => comment.fingerprint));
+    const own = await findOwnComments(github, repository, number, options.appSlug).catch(() => undefined);
+    const posted = new Set(own?.reviewComments.map((comment) => comment.fingerprint));
     if (!review.comments.some((comment) => posted.has(readFingerprint(comment.body) ?? ''))) await send();
   }
 }
@@ -160,8 +160,8 @@ export async function upsertSummaryComment(github: GitHubClient, repository: Rep
     await create(0);
   } catch (error) {
     if (!outcomeUnknown(error) || signal?.aborted) throw error;
-    const own = await findOwnComments(github, repository, number, options.appSlug);
-    if (!own.summary) await create();
+    const own = await findOwnComments(github, repository, number, options.appSlug).catch(() => undefined);
+    if (!own?.summary) await create();
   }
 }
 
