@@ -139,5 +139,9 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     const exit = early ?? await stop(2_000);
     throw new Error(`the app did not start (exit ${String(exit.code ?? exit.signal)}); its last log lines:\n${logs.slice(-20).join('\n')}`);
   }
-  return { pid, url, webhookUrl: `${url}/api/github/webhooks`, logs, peakRssKb: () => (sample(), peak), exited, stop };
+  const peakRssKb = () => {
+    sample();
+    return peak;
+  };
+  return { pid, url, webhookUrl: `${url}/api/github/webhooks`, logs, peakRssKb, exited, stop };
 }
