@@ -1,6 +1,7 @@
 // Course configuration for the GitHub App: the instructor's `.github/opsgrade.yml` (validated against
-// schema/opsgrade-config.schema.json, errors with file:line:col), the learner's `.opsgrade.yml` (which
-// may only pick a chapter or exercise), and the Course the review runs with. Pure; no I/O.
+// schema/opsgrade-config.schema.json, errors with file:line:col; its `testGrading:` block by the grading
+// core), the learner's `.opsgrade.yml` (which may only pick a chapter or exercise), and the Course the
+// review runs with. Pure; no I/O.
 
 import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
@@ -9,6 +10,8 @@ import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 
 import schema from '../../schema/opsgrade-config.schema.json' with { type: 'json' };
+import { parseGradingConfig } from '../grading/config.ts';
+import type { TestGradingConfig, TestGradingConfigFile } from '../grading/config.ts';
 import type { Course, CourseChapter } from '../rubric/course.ts';
 import { parseChapterId } from '../rubric/course.ts';
 import type { ChapterId, Rule, Severity } from '../rules/rule.ts';
@@ -43,6 +46,8 @@ export interface InstructorConfigFile {
   rules?: { disable?: string[]; enable?: string[] };
   pullRequests?: { comments?: boolean; maxComments?: number; suggestions?: boolean; summaryComment?: boolean };
   checkRun?: { maxAnnotations?: number };
+  /** Dynamic grading: the instructor's pytest tests run in GitHub Actions (docs/grading.md). */
+  testGrading?: TestGradingConfigFile;
 }
 
 /** The configuration with every default filled in. */
@@ -55,6 +60,8 @@ export interface InstructorConfig {
   rules: { disable: string[]; enable: string[] };
   pullRequests: { comments: boolean; maxComments: number; suggestions: boolean; summaryComment: boolean };
   checkRun: { maxAnnotations: number };
+  /** Undefined when the course runs no tests: the static review alone is the grade. */
+  testGrading: TestGradingConfig | undefined;
 }
 
 export const DEFAULT_MAX_COMMENTS = 20;
@@ -86,7 +93,7 @@ export function defaultInstructorConfig(): InstructorConfig {
   return resolveDefaults({});
 }
 
-function resolveDefaults(file: InstructorConfigFile): InstructorConfig {
+function resolveDefaults(file: InstructorConfigFile, testGrading?: TestGradingConfig): InstructorConfig {
   return {
     course: file.course ?? 'default',
     exercises: file.exercises ?? [],
@@ -101,6 +108,7 @@ function resolveDefaults(file: InstructorConfigFile): InstructorConfig {
       summaryComment: file.pullRequests?.summaryComment ?? true,
     },
     checkRun: { maxAnnotations: file.checkRun?.maxAnnotations ?? DEFAULT_MAX_ANNOTATIONS },
+    testGrading,
   };
 }
 
@@ -163,8 +171,21 @@ export function parseInstructorConfig(text: string, file: string): ParsedInstruc
     return { ok: false, problems: locator.document.errors.map((error) => ({ ...locator.at(error.pos[0]), message: `YAML: ${error.message.split('\n')[0] ?? ''}` })) };
   }
   const data: unknown = locator.document.toJS() ?? {};
-  if (!validateInstructorConfig(data)) return { ok: false, problems: schemaProblems(locator, validateInstructorConfig.errors ?? []) };
-  return { ok: true, config: resolveDefaults(data as InstructorConfigFile), locator };
+  // The grading core checks its own block, with messages written for it (and its defaults).
+  const { testGrading, ...rest } = isPlainObject(data) ? data : { testGrading: undefined };
+  const problems = validateInstructorConfig(isPlainObject(data) ? rest : data) ? [] : schemaProblems(locator, validateInstructorConfig.errors ?? []);
+  let grading: TestGradingConfig | undefined;
+  if (testGrading !== undefined) {
+    const parsed = parseGradingConfig(testGrading, ['testGrading']);
+    if (parsed.ok) grading = parsed.config;
+    else problems.push(...parsed.problems.map((problem) => locator.problem(problem.path, problem.message)));
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, config: resolveDefaults(rest as InstructorConfigFile, grading), locator };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function pathKeys(instancePath: string): (string | number)[] {

@@ -11,6 +11,7 @@ import {
   applyInstructorConfig, defaultInstructorConfig, JSON_SCHEMA, parseInstructorConfig, readLearnerSettings, resolveExercise,
 } from '../../src/app/config.ts';
 import type { InstructorConfig, InstructorConfigFile } from '../../src/app/config.ts';
+import { gradingConfigSchema } from '../../src/grading/config.ts';
 import type { Course } from '../../src/rubric/course.ts';
 
 const FILE = 'opsgrade-demo/.github/.github/opsgrade.yml';
@@ -48,8 +49,54 @@ describe('the instructor configuration file', () => {
     expect(defaultInstructorConfig()).toEqual({
       course: 'default', exercises: [], otherRepositories: 'report', learnerConfig: { allow: [] }, grading: {},
       rules: { disable: [], enable: [] }, pullRequests: { comments: true, maxComments: 20, suggestions: true, summaryComment: true },
-      checkRun: { maxAnnotations: 200 },
+      checkRun: { maxAnnotations: 200 }, testGrading: undefined,
     });
+    expect('testGrading' in defaultInstructorConfig()).toBe(true);
+  });
+
+  it('parses `testGrading` with the grading core, defaults filled in', () => {
+    const { config } = parsed([
+      'testGrading:',
+      '  graderRepository: { repository: opsgrade-grader }',
+      '  chapters:',
+      '    "8":',
+      '      groups:',
+      '        - { name: All, tests: ["**"], points: 10 }',
+    ].join('\n'));
+    expect(config.testGrading).toEqual({
+      mode: 'grader-repository',
+      graderRepository: { repository: 'opsgrade-grader', workflow: 'grade.yml', ref: 'main' },
+      learnerRepository: { workflow: 'opsgrade-tests.yml', ref: undefined },
+      timeLimitMinutes: 10,
+      resultTimeoutMinutes: 30,
+      rateLimit: { runsPerHour: 6 },
+      weights: { static: 50, tests: 50 },
+      revealHiddenAt: undefined,
+      chapters: { 8: { exercise: 'chapter-8', groups: [{ name: 'All', tests: ['**'], markers: [], points: 10, scoring: 'partial', hidden: false, hint: undefined }] } },
+    });
+  });
+
+  it('reports `testGrading` problems with the grading core\'s messages, at their line and column, beside the others', () => {
+    const text = [
+      'otherRepositories: ignore',                 // 1
+      'testGrading:',                              // 2
+      '  rateLimit: { runsPerHour: 0 }',           // 3
+      '  chapters:',                               // 4
+      '    "8":',                                  // 5
+      '      groups:',                             // 6
+      '        - name: All',                       // 7
+      '          tests: ["**"]',                   // 8
+      '          points: lots',                    // 9
+    ].join('\n');
+    expect(problemLines(text)).toEqual([
+      '1:20 `otherRepositories`: must be one of `report`, `skip`',
+      '3:3 `testGrading`: is missing `graderRepository` (the repository with the grading workflow); set `mode: learner-repository` for practice runs instead',
+      '3:29 `testGrading.rateLimit.runsPerHour`: must be at least 1',
+      '9:19 `testGrading.chapters.8.groups.0.points`: must be a number',
+    ]);
+    expect(problemLines('testGrading:\n  mode: learner-repository\n  timeLimitMinutes: 40\n  chapters: {}\n')).toEqual([
+      '3:21 `testGrading.timeLimitMinutes`: the result timeout (30 min) must be longer than the time limit (40 min): the run also needs time to start and upload its results',
+    ]);
   });
 
   it('reports every schema error with its line, column and a readable message', () => {
@@ -183,7 +230,7 @@ describe('which chapter a repository is graded against', () => {
 describe('schema and type', () => {
   type Keys<T> = Record<keyof NonNullable<T>, true>;
   // `satisfies` makes a key added to the type without being listed here a compile error.
-  const topLevel = { course: true, exercises: true, otherRepositories: true, learnerConfig: true, grading: true, rules: true, pullRequests: true, checkRun: true } satisfies Keys<InstructorConfigFile>;
+  const topLevel = { course: true, exercises: true, otherRepositories: true, learnerConfig: true, grading: true, rules: true, pullRequests: true, checkRun: true, testGrading: true } satisfies Keys<InstructorConfigFile>;
   const grading = { threshold: true, deduction: true, chapters: true } satisfies Keys<InstructorConfigFile['grading']>;
   const pullRequests = { comments: true, maxComments: true, suggestions: true, summaryComment: true } satisfies Keys<InstructorConfigFile['pullRequests']>;
   const exercise = { name: true, chapter: true, repositories: true, topics: true } satisfies Keys<NonNullable<InstructorConfigFile['exercises']>[number]>;
@@ -200,6 +247,11 @@ describe('schema and type', () => {
     expect(keysOf(schema.properties.exercises?.items?.properties)).toEqual(keysOf(exercise));
     expect(keysOf(schema.properties.rules?.properties)).toEqual(keysOf(rules));
     expect(keysOf(schema.properties.grading?.properties?.chapters?.additionalProperties?.properties)).toEqual(keysOf(chapter));
+  });
+
+  it('embeds the grading core\'s `testGrading` schema exactly', () => {
+    const { $schema: _draft, ...fragment } = gradingConfigSchema;
+    expect((JSON_SCHEMA as { properties: Record<string, unknown> }).properties.testGrading).toEqual(JSON.parse(JSON.stringify(fragment)));
   });
 
   it('accepts the full example in docs/app.md', () => {
