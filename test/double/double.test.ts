@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { createClassroom, createLearnerRepository, GRADING_WORKFLOW } from './classroom.ts';
 import { pullRequestFiles, unifiedPatch } from './diff.ts';
-import { GitHubDouble } from './server.ts';
+import { GitHubDouble, manifestSettings } from './server.ts';
 import type { DoubleOptions } from './server.ts';
 import type { Repository } from './state.ts';
 import { api, appJwt, installationToken } from './test-client.ts';
@@ -70,7 +70,9 @@ describe('authentication', () => {
     const app = await api(double, 'GET', '/app', { jwt });
     expect(app.status).toBe(200);
     expect((app.body as { slug: string; permissions: Record<string, string> }).slug).toBe('opsgrade');
-    expect((app.body as { permissions: Record<string, string> }).permissions).toEqual({ checks: 'write', contents: 'read', pull_requests: 'write', issues: 'read', metadata: 'read' });
+    // What GitHub would grant: app.yml's default_permissions, as written today.
+    expect((app.body as { permissions: Record<string, string> }).permissions).toEqual(manifestSettings().permissions);
+    expect(manifestSettings().permissions).toMatchObject({ checks: 'write', contents: 'read', pull_requests: 'write', metadata: 'read' });
 
     const stranger = new GitHubDouble();
     const forged = await api(double, 'GET', '/app', { jwt: appJwt(stranger.privateKeyPem, double.appId) });
@@ -291,8 +293,8 @@ describe('pull requests', () => {
 });
 
 describe('workflows', () => {
-  it('needs actions: write, which app.yml does not grant yet', async () => {
-    await startDouble();
+  it('refuses a dispatch without actions: write, naming the permission', async () => {
+    await startDouble({ permissions: { checks: 'write', contents: 'read', pull_requests: 'write', metadata: 'read' }, events: ['push', 'pull_request'] });
     double.state.commit(repository, 'main', textTree({ '.github/workflows/grade.yml': GRADING_WORKFLOW }), 'workflow');
     double.addWorkflow(repository, 'grade.yml', { queuedMs: 1, runningMs: 1, outcome: () => ({ conclusion: 'success' }) });
     const answer = await api(double, 'POST', '/repos/opsgrade-demo/healthcheck-ada/actions/workflows/grade.yml/dispatches', { token, body: { ref: 'main', inputs: { correlation_id: 'c1' } } });
