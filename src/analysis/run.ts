@@ -4,6 +4,7 @@
 
 import Parser from 'tree-sitter';
 
+import { nodeKey } from '../parse/node-fields.ts';
 import { pythonLanguage } from '../parse/parse.ts';
 import type { ParsedFile, SyntaxNode } from '../parse/parse.ts';
 import type { Snapshot, SnapshotFile } from '../snapshot/snapshot.ts';
@@ -26,8 +27,14 @@ type PythonRule = LoadedRule & { compiled: CompiledPython };
 
 interface CombinedQuery {
   query: Parser.Query;
-  /** The rule each pattern of the combined query belongs to, by pattern index. */
-  ruleOfPattern: PythonRule[];
+  /**
+   * The rules each pattern of the combined query belongs to, by pattern index. Rules written with
+   * the same pattern (dozens start from `(call) @call`) share one: tree-sitter then hands over each
+   * match once instead of once per rule, and handing matches to JavaScript is the costly part.
+   */
+  rulesOfPattern: PythonRule[][];
+  /** Rules with more than one pattern, which may match the same node twice. */
+  multiPattern: Set<string>;
   /** Placeholder names each rule's message and fix use, so only those are computed. */
   placeholders: Map<string, string[]>;
 }
@@ -39,23 +46,82 @@ function placeholdersOf(rule: LoadedRule): string[] {
   return [...new Set(templates.flatMap((template) => [...template.matchAll(PLACEHOLDER)].map((match) => match[1] ?? '')))];
 }
 
+function patternCount(query: Parser.Query): number {
+  return (query as unknown as { predicates: unknown[] }).predicates.length;
+}
+
+/**
+ * Splits a query into its top-level patterns (with their captures and quantifiers), comments
+ * dropped and whitespace folded, so equal patterns of different rules compare equal.
+ */
+export function splitPatterns(query: string): string[] {
+  const patterns: string[] = [];
+  let current = '';
+  let depth = 0;
+  for (let index = 0; index < query.length; index += 1) {
+    const char = query[index] ?? '';
+    if (char === ';') {
+      while (index < query.length && query[index] !== '\n') index += 1;
+      current += ' ';
+      continue;
+    }
+    if (char === '"') {
+      let end = index + 1;
+      while (end < query.length && query[end] !== '"') end += query[end] === '\\' ? 2 : 1;
+      if (depth === 0 && current.trim() !== '' && !/[@*+?!.]\s*$/.test(current)) {
+        patterns.push(current);
+        current = '';
+      }
+      current += query.slice(index, end + 1);
+      index = end;
+      continue;
+    }
+    if ((char === '(' || char === '[') && depth === 0 && current.trim() !== '') {
+      patterns.push(current);
+      current = '';
+    }
+    if (char === '(' || char === '[') depth += 1;
+    if (char === ')' || char === ']') depth -= 1;
+    current += char;
+  }
+  if (current.trim() !== '') patterns.push(current);
+  return patterns.map((pattern) => pattern.replace(/\s+/g, ' ').trim());
+}
+
 const combinedQueries = new WeakMap<readonly LoadedRule[], CombinedQuery | null>();
 
 function combinedQuery(rules: readonly LoadedRule[]): CombinedQuery | null {
   const cached = combinedQueries.get(rules);
   if (cached !== undefined) return cached;
-  const ruleOfPattern: PythonRule[] = [];
+  const groups = new Map<string, PythonRule[]>();
+  const multiPattern = new Set<string>();
   const placeholders = new Map<string, string[]>();
-  let source = '';
-  for (const rule of rules) {
-    if (rule.compiled.kind !== 'python') continue;
-    // One pattern per entry of `predicates`: count this rule's patterns by compiling it alone.
-    const patterns = (new Parser.Query(pythonLanguage, rule.compiled.query) as unknown as { predicates: unknown[] }).predicates.length;
-    for (let index = 0; index < patterns; index += 1) ruleOfPattern.push(rule as PythonRule);
+  for (const candidate of rules) {
+    if (candidate.compiled.kind !== 'python') continue;
+    const rule = candidate as PythonRule;
+    const expected = rule.compiled.patternCount;
+    let patterns = splitPatterns(rule.compiled.query);
+    // Anything the splitter cannot cut cleanly stays one unit of its own.
+    if (patterns.length !== expected) patterns = [rule.compiled.query];
+    if (expected > 1) multiPattern.add(rule.id);
+    for (const pattern of new Set(patterns)) groups.set(pattern, [...(groups.get(pattern) ?? []), rule]);
     placeholders.set(rule.id, placeholdersOf(rule));
-    source += `${rule.compiled.query}\n`;
   }
-  const combined = ruleOfPattern.length > 0 ? { query: new Parser.Query(pythonLanguage, source), ruleOfPattern, placeholders } : null;
+  const rulesOfPattern: PythonRule[][] = [];
+  let source = '';
+  for (const [pattern, members] of groups) {
+    // A split pattern is one pattern; a unit the splitter left whole has its rule's count.
+    const count = members[0] && pattern === members[0].compiled.query ? members[0].compiled.patternCount : 1;
+    for (let index = 0; index < count; index += 1) rulesOfPattern.push(members);
+    source += `${pattern}\n`;
+  }
+  if (rulesOfPattern.length === 0) {
+    combinedQueries.set(rules, null);
+    return null;
+  }
+  const query = new Parser.Query(pythonLanguage, source);
+  if (patternCount(query) !== rulesOfPattern.length) throw new Error('combined rule query: pattern count does not match its rules');
+  const combined = { query, rulesOfPattern, multiPattern, placeholders };
   combinedQueries.set(rules, combined);
   return combined;
 }
@@ -74,30 +140,43 @@ export function runPythonRules(rubric: Rubric, file: ParsedFile, active: Readonl
   const model = new SemanticModel(file.tree);
   const hits: RuleHit[] = [];
   const seen = new Set<string>();
+  const applies = new Map<string, boolean>();
+  const runsHere = (rule: PythonRule) => {
+    let result = applies.get(rule.id);
+    if (result === undefined) {
+      result = active.has(rule.id) && rule.compiled.appliesTo(file.path);
+      applies.set(rule.id, result);
+    }
+    return result;
+  };
   for (const match of combined.query.matches(file.tree.rootNode)) {
-    const rule = combined.ruleOfPattern[match.pattern];
-    if (!rule || !active.has(rule.id) || !rule.compiled.appliesTo(file.path)) continue;
+    const members = combined.rulesOfPattern[match.pattern];
+    if (!members?.some(runsHere)) continue;
     const captures = new Map<string, SyntaxNode>();
     for (const capture of match.captures) if (!captures.has(capture.name)) captures.set(capture.name, capture.node);
     const context = { file, model, captures };
-    if (!rule.compiled.predicates.every((predicate) => predicate(context))) continue;
-    const reported = captures.get(rule.compiled.report);
-    if (!reported) continue;
-    // Two patterns of one rule may match the same node; report it once.
-    const key = `${rule.id}:${reported.startIndex}:${reported.endIndex}:${reported.type}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const values: Record<string, string> = {};
-    for (const name of combined.placeholders.get(rule.id) ?? []) {
-      const [capture = '', qualified] = name.split(':');
-      const node = captures.get(capture);
-      if (node) values[name] = qualified ? model.qualifiedName(node) ?? node.text : node.text;
+    for (const rule of members) {
+      if (!runsHere(rule) || !rule.compiled.predicates.every((predicate) => predicate(context))) continue;
+      const reported = captures.get(rule.compiled.report);
+      if (!reported) continue;
+      if (combined.multiPattern.has(rule.id)) {
+        // Two patterns of one rule may match the same node; report it once.
+        const key = `${rule.id}:${nodeKey(reported)}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      const values: Record<string, string> = {};
+      for (const name of combined.placeholders.get(rule.id) ?? []) {
+        const [capture = '', qualified] = name.split(':');
+        const node = captures.get(capture);
+        if (node) values[name] = qualified ? model.qualifiedName(node) ?? node.text : node.text;
+      }
+      const hit: RuleHit = { ruleId: rule.id, path: file.path, range: nodeRange(reported), values };
+      const replacement = rule.fix.replacement;
+      const target = replacement ? captures.get(replacement.target ?? rule.compiled.report) : undefined;
+      if (target) hit.replacementRange = nodeRange(target);
+      hits.push(hit);
     }
-    const hit: RuleHit = { ruleId: rule.id, path: file.path, range: nodeRange(reported), values };
-    const replacement = rule.fix.replacement;
-    const target = replacement ? captures.get(replacement.target ?? rule.compiled.report) : undefined;
-    if (target) hit.replacementRange = nodeRange(target);
-    hits.push(hit);
   }
   return hits;
 }

@@ -6,6 +6,7 @@
 import Parser from 'tree-sitter';
 
 import { PYTHON_BUILTINS } from './builtins.ts';
+import { nodeKey, nodeStart } from '../parse/node-fields.ts';
 import { pythonLanguage } from '../parse/parse.ts';
 import type { SyntaxNode, Tree } from '../parse/parse.ts';
 
@@ -96,7 +97,7 @@ export class SemanticModel {
     for (const match of matches) {
       const capture = match.captures[0];
       if (capture?.name === 'scope.function' || capture?.name === 'scope.class') {
-        definitions.push({ kind: capture.name === 'scope.class' ? 'class' : 'function', start: capture.node.startIndex, end: capture.node.endIndex });
+        definitions.push({ kind: capture.name === 'scope.class' ? 'class' : 'function', start: nodeStart(capture.node), end: capture.node.endIndex });
       }
     }
     definitions.sort((a, b) => a.start - b.start || b.end - a.end);
@@ -120,7 +121,7 @@ export class SemanticModel {
    */
   qualifiedName(node: SyntaxNode): string | undefined {
     // Predicates of many rules ask about the same call; resolve each node once.
-    const key = `${node.startIndex}:${node.endIndex}:${node.type}`;
+    const key = nodeKey(node);
     if (this.resolved.has(key)) return this.resolved.get(key);
     const name = this.resolve(node);
     this.resolved.set(key, name);
@@ -160,7 +161,7 @@ export class SemanticModel {
 
   /** True when `name` is bound locally (def, assignment, parameter) where `node` can see it. */
   isLocal(name: string, node: SyntaxNode): boolean {
-    const use = node.startIndex;
+    const use = nodeStart(node);
     for (const scope of this.visibleScopes(use)) {
       if (scope.imports.has(name) || scope.receivers.has(name)) return false;
       if (this.boundBefore(scope, name, use)) return true;
@@ -195,7 +196,7 @@ export class SemanticModel {
 
   private resolveIdentifier(identifier: SyntaxNode, trailing: string[]): string | undefined {
     const name = identifier.text;
-    const use = identifier.startIndex;
+    const use = nodeStart(identifier);
     // `self.session.get`: look up `self.session` among the class's tracked attributes.
     if (name === 'self' && trailing.length > 0) {
       const cls = this.enclosingClass(use);
@@ -284,7 +285,7 @@ export class SemanticModel {
       // `import os.path` binds `os`; `import os.path as p` binds `p` to `os.path`.
       const head = dotted.split('.')[0] ?? dotted;
       const [name, target] = alias ? [alias.text, dotted] : [head, head];
-      this.scopeAt(module.startIndex).imports.set(name, target);
+      this.scopeAt(nodeStart(module)).imports.set(name, target);
       return;
     }
     const fromModule = captures.get('from.module');
@@ -293,17 +294,17 @@ export class SemanticModel {
       const base = fromModule.text.replace(/\s+/g, '');
       this.importedModules.add(base);
       const alias = captures.get('from.alias');
-      this.scopeAt(fromModule.startIndex).imports.set(alias?.text ?? fromName.text, `${base}.${fromName.text}`);
+      this.scopeAt(nodeStart(fromModule)).imports.set(alias?.text ?? fromName.text, `${base}.${fromName.text}`);
       return;
     }
     const definition = captures.get('def.own') ?? captures.get('def');
     if (definition) {
-      addLocal(this.scopeAt(definition.startIndex, captures.has('def.own')), definition);
+      addLocal(this.scopeAt(nodeStart(definition), captures.has('def.own')), definition);
       return;
     }
     const parameter = captures.get('param');
     if (parameter) {
-      addLocal(this.scopeAt(parameter.startIndex), parameter);
+      addLocal(this.scopeAt(nodeStart(parameter)), parameter);
       return;
     }
     const call = captures.get('receiver.call');
@@ -312,12 +313,12 @@ export class SemanticModel {
     const attribute = captures.get('receiver.attr');
     if (selfName && attribute) {
       if (selfName.text !== 'self') return;
-      const cls = this.enclosingClass(call.startIndex);
+      const cls = this.enclosingClass(nodeStart(call));
       if (cls) this.bindReceiver(cls, `self.${attribute.text}`, call);
       return;
     }
     const name = captures.get('receiver.name');
-    if (name) this.bindReceiver(this.scopeAt(name.startIndex), name.text, call);
+    if (name) this.bindReceiver(this.scopeAt(nodeStart(name)), name.text, call);
   }
 
   /** Flow-insensitive: a name bound to two different calls in one scope has no known type. */
@@ -334,8 +335,9 @@ export class SemanticModel {
 }
 
 function addLocal(scope: Scope, name: SyntaxNode): void {
+  const start = nodeStart(name);
   const previous = scope.locals.get(name.text);
-  if (previous === undefined || name.startIndex < previous) scope.locals.set(name.text, name.startIndex);
+  if (previous === undefined || start < previous) scope.locals.set(name.text, start);
 }
 
 function firstStringArgument(call: SyntaxNode): string | undefined {

@@ -42,6 +42,8 @@ export class RubricError extends Error {
 export interface CompiledPython {
   kind: 'python';
   query: string;
+  /** How many patterns the query holds. */
+  patternCount: number;
   report: string;
   predicates: CompiledPredicate[];
   appliesTo: (path: string) => boolean;
@@ -253,8 +255,9 @@ export function queryCaptures(query: string): Set<string> {
 
 function compilePython(source: YamlSource, match: Record<string, unknown>, problems: RubricProblem[]): CompiledPython | undefined {
   const query = match.query as string;
+  let patternCount: number;
   try {
-    new Parser.Query(pythonLanguage, query);
+    patternCount = (new Parser.Query(pythonLanguage, query) as unknown as { predicates: unknown[] }).predicates.length;
   } catch (error) {
     const parsed = QUERY_ERROR.exec((error as Error).message);
     const offset = parsed ? Number(parsed[2]) : 0;
@@ -286,7 +289,7 @@ function compilePython(source: YamlSource, match: Record<string, unknown>, probl
   const include = pathMatcher((match.paths as string[] | undefined) ?? DEFAULT_PYTHON_PATHS);
   const excludeGlobs = match['exclude-paths'] as string[] | undefined;
   const exclude = excludeGlobs ? pathMatcher(excludeGlobs) : () => false;
-  return { kind: 'python', query, report, predicates, appliesTo: (file) => include(file) && !exclude(file) };
+  return { kind: 'python', query, patternCount, report, predicates, appliesTo: (file) => include(file) && !exclude(file) };
 }
 
 function compileRegexList(source: YamlSource, keys: (string | number)[], list: string[], problems: RubricProblem[]): RegExp[] {
