@@ -1,7 +1,9 @@
 // Builds what the app sends to GitHub — check-run bodies, annotations, review comments, the sticky
-// summary comment — as plain data. Render stage for the publishing layer: pure, no I/O; the senders
+// summary comment, the grading workflow's dispatch — as plain data. Render stage for the publishing layer: pure, no I/O; the senders
 // in this folder batch and send what these functions return, within GitHub's documented limits.
 
+import type { TestsCheckRunCompletion, TestsCheckRunStart } from '../grading/check-run.ts';
+import type { DispatchRequest, WorkflowInputs } from '../grading/dispatch.ts';
 import type { Report } from '../report/model.ts';
 import type { Finding, Range } from '../rules/finding.ts';
 import { chapterLabel } from '../rubric/course.ts';
@@ -50,11 +52,15 @@ export interface CheckRunAction {
 export interface CheckRunCreateBody {
   name: string;
   head_sha: string;
-  status: 'in_progress';
+  /** `completed` only when the outcome is known at once (a grading run that was never started). */
+  status: 'in_progress' | 'completed';
   external_id: string;
   started_at: string;
+  conclusion?: CheckConclusion;
+  completed_at?: string;
   details_url?: string;
   output: { title: string; summary: string };
+  actions?: CheckRunAction[];
 }
 
 /** Everything needed to conclude a check run; the sender splits `annotations` into requests. */
@@ -455,12 +461,20 @@ export function reviewBody(plan: ReviewPlan): string {
   return parts.join(' ');
 }
 
-export function summaryCommentBody(input: { report: Report; graded: boolean; render: MarkdownRenderer; notes: readonly string[]; headSha: string; checkRunUrl?: string }): string {
+/** The longest tests section the summary comment carries; the static review keeps the rest of the room. */
+export const TESTS_SECTION_LIMIT = 20_000;
+
+/**
+ * The sticky summary comment: the static review, then (when the chapter has tests) the tests section
+ * — the combined grade, or that the tests are still running — then the notes and the footer.
+ */
+export function summaryCommentBody(input: { report: Report; graded: boolean; render: MarkdownRenderer; notes: readonly string[]; headSha: string; checkRunUrl?: string; tests?: string }): string {
   const footerLines = [`<sub>Reviewed commit ${input.headSha.slice(0, 7)}${input.checkRunUrl ? ` · [check run](${input.checkRunUrl})` : ''}. This comment is updated on every push.</sub>`];
   const footer = `${notesSection(input.notes)}\n\n${footerLines.join('\n')}`;
-  const budget = COMMENT_LIMIT - SUMMARY_MARKER.length - footer.length - 4;
+  const tests = input.tests === undefined ? '' : `\n${fitText(input.tests.trimEnd(), TESTS_SECTION_LIMIT)}\n`;
+  const budget = COMMENT_LIMIT - SUMMARY_MARKER.length - footer.length - tests.length - 4;
   const body = input.render(input.report, { maxLength: Math.max(1000, budget), title: renderTitle(input.graded) });
-  return fitText(`${SUMMARY_MARKER}\n${body}\n${footer}`, COMMENT_LIMIT);
+  return fitText(`${SUMMARY_MARKER}\n${body}\n${tests}${footer}`, COMMENT_LIMIT);
 }
 
 /** Reply to `/opsgrade explain <rule-id>`: the rule's own documentation text. */
@@ -488,4 +502,58 @@ export function explainCommentBody(rule: { id: string; title: string; docs: { wh
     `**How to fix:** ${rule.fix.hint}`,
     ...(helpUri ? ['', `[Rule reference](${helpUri})`] : []),
   ].join('\n'), COMMENT_LIMIT);
+}
+
+// ——— Dynamic grading ———
+
+/** The summary comment's tests section while the grading run is under way. */
+export const TESTS_RUNNING_SECTION = [
+  '## ⏳ OpsGrade grade: tests running',
+  '',
+  "Your instructor's tests are running on this commit. When they finish, this section and the **OpsGrade tests** check run show the combined grade of the static review and the tests.",
+  '',
+].join('\n');
+
+/** Body of `POST /repos/{o}/{r}/actions/workflows/{workflow_id}/dispatches`: every input is a string. */
+export function dispatchBody(request: DispatchRequest): { ref: string; inputs: Record<keyof WorkflowInputs, string>; return_run_details?: true } {
+  return { ref: request.ref, inputs: { ...request.inputs }, ...(request.return_run_details ? { return_run_details: true } : {}) };
+}
+
+/** The "OpsGrade tests" check run, created `in_progress` before the grading workflow is dispatched. */
+export function testsCheckRunStartBody(start: TestsCheckRunStart, headSha: string, startedAt: Date): CheckRunCreateBody {
+  return {
+    name: start.name,
+    head_sha: headSha,
+    status: 'in_progress',
+    external_id: start.external_id,
+    started_at: startedAt.toISOString(),
+    output: { title: start.title, summary: fitText(start.summary, CHECK_TEXT_LIMIT) },
+  };
+}
+
+/** The tests check run's conclusion, with the same "Re-run review" button as the static check run. */
+export function testsCompletion(completion: TestsCheckRunCompletion): CheckRunCompletion {
+  return {
+    conclusion: completion.conclusion,
+    title: fitText(completion.title, CHECK_TEXT_LIMIT),
+    summary: fitText(completion.summary, CHECK_TEXT_LIMIT),
+    annotations: [],
+    actions: [RERUN_ACTION],
+  };
+}
+
+/** The tests check run created already concluded, when no grading run was started (rate limit, restart): one request. */
+export function testsCheckRunConcludedBody(input: { name: string; headSha: string; externalId: string; at: Date; completion: TestsCheckRunCompletion }): CheckRunCreateBody {
+  const completion = testsCompletion(input.completion);
+  return {
+    name: input.name,
+    head_sha: input.headSha,
+    status: 'completed',
+    external_id: input.externalId,
+    started_at: input.at.toISOString(),
+    conclusion: completion.conclusion,
+    completed_at: input.at.toISOString(),
+    output: { title: completion.title, summary: completion.summary },
+    actions: completion.actions,
+  };
 }

@@ -145,24 +145,33 @@ export async function createReview(github: GitHubClient, repository: RepositoryR
 
 /**
  * Edits the sticky summary comment in place (idempotent), or writes it the first time; a lost answer
- * to that first write is checked by looking for the comment before writing it again.
+ * to that first write is checked by looking for the comment before writing it again. Returns the
+ * comment's id when known, so a later update (the tests' result) needs no lookup.
  */
-export async function upsertSummaryComment(github: GitHubClient, repository: RepositoryRef, number: number, existing: { id: number } | undefined, body: string, options: { signal?: AbortSignal; appSlug: string | undefined }): Promise<void> {
+export async function upsertSummaryComment(github: GitHubClient, repository: RepositoryRef, number: number, existing: { id: number } | undefined, body: string, options: { signal?: AbortSignal; appSlug: string | undefined }): Promise<number | undefined> {
   const { signal } = options;
   if (existing) {
-    await github.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner: repository.owner, repo: repository.repo, comment_id: existing.id, body, request: { signal } });
-    return;
+    await updateIssueComment(github, repository, existing.id, body, signal);
+    return existing.id;
   }
-  const create = (retries?: number) => github.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-    owner: repository.owner, repo: repository.repo, issue_number: number, body, request: { signal, ...(retries === undefined ? {} : { retries }) },
-  });
+  const create = async (retries?: number) => {
+    const { data } = await github.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      owner: repository.owner, repo: repository.repo, issue_number: number, body, request: { signal, ...(retries === undefined ? {} : { retries }) },
+    });
+    return Number(data.id);
+  };
   try {
-    await create(0);
+    return await create(0);
   } catch (error) {
     if (!outcomeUnknown(error) || signal?.aborted) throw error;
     const own = await findOwnComments(github, repository, number, options.appSlug).catch(() => undefined);
-    if (!own?.summary) await create();
+    return own?.summary ? own.summary.id : await create();
   }
+}
+
+/** Replaces the text of a comment the app wrote (idempotent). */
+export async function updateIssueComment(github: GitHubClient, repository: RepositoryRef, commentId: number, body: string, signal?: AbortSignal): Promise<void> {
+  await github.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner: repository.owner, repo: repository.repo, comment_id: commentId, body, request: { signal } });
 }
 
 export async function postIssueComment(github: GitHubClient, repository: RepositoryRef, number: number, body: string, signal?: AbortSignal): Promise<void> {
