@@ -181,7 +181,7 @@ export function parseInstructorConfig(text: string, file: string): ParsedInstruc
     else problems.push(...parsed.problems.map((problem) => locator.problem(problem.path, problem.message)));
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, config: resolveDefaults(rest as InstructorConfigFile, grading), locator };
+  return { ok: true, config: resolveDefaults(rest, grading), locator };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,8 +1,10 @@
-// Webhook handlers: each turns one event into a review request (or a command) and returns at once.
-// Entry point of the pipeline for the GitHub App; no GitHub calls and no analysis happen here, so
-// GitHub's 10-second delivery timeout is never at risk.
+// Webhook handlers: each turns one event into a review request, a command or a finished grading run,
+// and returns at once. Entry point of the pipeline for the GitHub App; no GitHub calls and no analysis
+// happen here, so GitHub's 10-second delivery timeout is never at risk.
 
 import type { Context, Probot } from 'probot';
+
+import type { WorkflowRunEvent } from '../grading/index.ts';
 
 import type { AppMetrics } from './metrics.ts';
 import type { RepositoryInfo } from './review-pipeline.ts';
@@ -10,7 +12,7 @@ import type { ReviewService, SubmitResult } from './review-service.ts';
 import { CONFIG_REPOSITORY, type CourseConfigStore } from './course-config.ts';
 
 /** The events in app.yml's `default_events`, plus the installation events every app receives. */
-export const HANDLED_EVENTS = ['push', 'pull_request', 'check_suite', 'check_run', 'issue_comment', 'installation', 'installation_repositories'] as const;
+export const HANDLED_EVENTS = ['push', 'pull_request', 'check_suite', 'check_run', 'issue_comment', 'workflow_run', 'installation', 'installation_repositories'] as const;
 
 const PULL_REQUEST_ACTIONS = ['opened', 'synchronize', 'reopened', 'ready_for_review'] as const;
 const ZERO_SHA = /^0+$/;
@@ -20,6 +22,7 @@ interface RepositoryPayload {
   name: string;
   owner: { login?: string; name?: string | null } | null;
   topics?: string[];
+  default_branch?: string;
 }
 
 function repositoryInfo(repository: RepositoryPayload): RepositoryInfo {
@@ -27,6 +30,7 @@ function repositoryInfo(repository: RepositoryPayload): RepositoryInfo {
     owner: repository.owner?.login ?? repository.owner?.name ?? '',
     repo: repository.name,
     topics: repository.topics ?? [],
+    ...(repository.default_branch ? { defaultBranch: repository.default_branch } : {}),
   };
 }
 
@@ -34,7 +38,8 @@ export interface HandlerDependencies {
   service: ReviewService;
   configs: CourseConfigStore;
   metrics: AppMetrics;
-  checkRunName: string;
+  /** The app's check runs whose "Re-run" reviews the commit again: the static review's and the tests'. */
+  checkRunNames: readonly string[];
 }
 
 export function registerHandlers(app: Probot, deps: HandlerDependencies): void {
@@ -105,7 +110,7 @@ export function registerHandlers(app: Probot, deps: HandlerDependencies): void {
     const { payload } = context;
     const installationId = installationOf(context);
     const run = payload.check_run;
-    if (installationId === undefined || run.name !== deps.checkRunName) return record(context, 'ignored');
+    if (installationId === undefined || !deps.checkRunNames.includes(run.name)) return record(context, 'ignored');
     if (payload.action === 'requested_action' && payload.requested_action?.identifier !== 'rerun') return record(context, 'ignored');
     if (!fresh(context)) return;
     record(context, service.submit({
@@ -131,6 +136,16 @@ export function registerHandlers(app: Probot, deps: HandlerDependencies): void {
       return record(context, 'ignored');
     }
     metrics.webhook(context.name, `command-${command[1]}`);
+  });
+
+  // Every workflow run in every repository the app is installed on arrives here; the service keeps
+  // only the grading runs it started, matched in memory.
+  app.on('workflow_run.completed', (context) => {
+    const installationId = installationOf(context);
+    if (installationId === undefined) return record(context, 'ignored');
+    if (!fresh(context)) return;
+    const event = context.payload as unknown as WorkflowRunEvent;
+    record(context, service.workflowRunCompleted({ deliveryId: context.id, installationId, event }));
   });
 
   app.on(['installation', 'installation_repositories'], (context) => {

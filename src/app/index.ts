@@ -1,6 +1,6 @@
 // The OpsGrade GitHub App (Probot 14): `npm start` runs `probot run ./src/app/index.ts`. This file
-// wires the pieces — handlers, queue, review workers, publishing, /healthz and /metrics — and
-// reads the operator's settings from the environment. Entry point of the app side of the pipeline.
+// wires the pieces — handlers, queue, review workers, publishing, grading runs, /healthz and
+// /metrics — and reads the operator's settings from the environment. Entry point of the app side.
 
 import type { ApplicationFunction, Probot } from 'probot';
 import type { Registry } from 'prom-client';
@@ -10,7 +10,9 @@ import { snapshotFromTarball } from '../snapshot/index.ts';
 import { DEFAULT_CLIENT_SETTINGS, installationClient } from '../github/client.ts';
 import type { ClientSettings, GitHubClient } from '../github/client.ts';
 import { CHECK_RUN_NAME } from '../github/payloads.ts';
+import { TESTS_CHECK_RUN_NAME } from '../grading/index.ts';
 import { CourseConfigStore } from './course-config.ts';
+import { GradingCoordinator } from './grading.ts';
 import { registerHandlers } from './handlers.ts';
 import { createMetrics } from './metrics.ts';
 import { operationsHandler } from './operations.ts';
@@ -30,6 +32,8 @@ export interface AppSettings {
   maxUncompressedBytes: number;
   /** Base URL of the GitHub web UI, for links (GitHub Enterprise Server: from GHE_HOST). */
   serverUrl: string;
+  /** How often grading runs without a result past their `resultTimeoutMinutes` conclude `timed_out`; 0 never. */
+  gradingSweepMs: number;
   client: ClientSettings;
 }
 
@@ -46,6 +50,8 @@ export interface OpsgradeAppOptions {
   handleSignals?: boolean;
   /** Hands the service to tests and embedding code. */
   onReady?: (service: ReviewService) => void;
+  /** The clock for grading (rate limits, result timeouts) and check-run times; tests fix it. */
+  now?: () => Date;
 }
 
 function numberFrom(value: string | undefined, fallback: number): number {
@@ -63,6 +69,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): A
     configTtlMs: numberFrom(env.OPSGRADE_CONFIG_TTL_SECONDS, 300) * 1000,
     maxUncompressedBytes: numberFrom(env.OPSGRADE_MAX_UNCOMPRESSED_MB, 256) * 1024 * 1024,
     serverUrl: host ? `${env.GHE_PROTOCOL ?? 'https'}://${host}` : 'https://github.com',
+    gradingSweepMs: numberFrom(env.OPSGRADE_GRADING_SWEEP_SECONDS, 60) * 1000,
     client: { ...DEFAULT_CLIENT_SETTINGS },
   };
 }
@@ -81,14 +88,18 @@ export function createOpsgradeApp(options: OpsgradeAppOptions = {}): Application
       installationClient(app, installationId, settings.client, (exchange) => metrics.apiExchange(exchange), log.child({ name: 'github', installationId }));
 
     const configs = new CourseConfigStore({ rubric, ttlMs: settings.configTtlMs, serverUrl: settings.serverUrl });
+    const now = options.now ?? (() => new Date());
+    const render: PipelineContext['render'] = (report, renderOptions) => renderMarkdown(report, renderOptions);
+    const grading = new GradingCoordinator({ client, render, now, log: log.child({ name: 'grading' }), metrics, sweepIntervalMs: settings.gradingSweepMs });
     const context: PipelineContext = {
       client,
       configs,
       executor,
-      render: (report, renderOptions) => renderMarkdown(report, renderOptions),
+      render,
       readSnapshot: (input, snapshotOptions) => snapshotFromTarball(input, snapshotOptions),
       settings: { reviewTimeoutMs: settings.reviewTimeoutMs, maxUncompressedBytes: settings.maxUncompressedBytes },
-      now: () => new Date(),
+      now,
+      grading,
     };
     const service = new ReviewService({
       context,
@@ -102,7 +113,7 @@ export function createOpsgradeApp(options: OpsgradeAppOptions = {}): Application
     // Start a worker and load the rules now, not inside the first review; errors show in the log.
     void rubric().catch((error: unknown) => log.error({ err: error }, 'the rubric could not be loaded'));
 
-    registerHandlers(app, { service, configs, metrics, checkRunName: CHECK_RUN_NAME });
+    registerHandlers(app, { service, configs, metrics, checkRunNames: [CHECK_RUN_NAME, TESTS_CHECK_RUN_NAME] });
     try {
       addHandler(operationsHandler(service, metrics));
     } catch {

@@ -1,9 +1,11 @@
 // Prometheus metrics of the GitHub App (served at GET /metrics): reviews by outcome, how long a
-// review takes from webhook to concluded check run, queue depth, and GitHub API calls by status.
+// review takes from webhook to concluded check run, queue depth, GitHub API calls by status, and
+// grading runs by how they ended.
 
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 import type { ApiExchange } from '../github/client.ts';
+import type { GradingEvent } from './grading.ts';
 import type { QueueState } from './queue.ts';
 
 /** How a review job ended; one label value each. */
@@ -26,6 +28,7 @@ export interface AppMetrics {
   queueChanged(state: QueueState): void;
   apiExchange(exchange: ApiExchange): void;
   webhook(event: string, result: string): void;
+  grading(event: GradingEvent): void;
 }
 
 export function createMetrics(registry = new Registry()): AppMetrics {
@@ -63,6 +66,12 @@ export function createMetrics(registry = new Registry()): AppMetrics {
     labelNames: ['event', 'result'],
     registers: [registry],
   });
+  const grading = new Counter({
+    name: 'opsgrade_grading_total',
+    help: 'Grading runs: dispatched, not started (rate_limited), untrusted runs ignored (untrusted_run), and the tests check run conclusions.',
+    labelNames: ['event'],
+    registers: [registry],
+  });
   return {
     registry,
     reviewFinished(outcome, seconds) {
@@ -80,6 +89,9 @@ export function createMetrics(registry = new Registry()): AppMetrics {
     },
     webhook(event, result) {
       webhooks.inc({ event, result });
+    },
+    grading(event) {
+      grading.inc({ event });
     },
   };
 }

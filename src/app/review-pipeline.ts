@@ -1,6 +1,7 @@
 // One review job, top to bottom: course config → tarball → snapshot → review (worker) → check run →
-// pull-request comments. The same `reviewSnapshot` as the CLI does the analysis; this file only
-// fetches its input and publishes its Report, stopping early when a newer push supersedes the job.
+// grading run started (when the chapter has tests) → pull-request comments. The same `reviewSnapshot`
+// as the CLI does the analysis; this file only fetches its input and publishes its Report, stopping
+// early when a newer push supersedes the job.
 
 import type { Logger } from 'pino';
 
@@ -12,13 +13,15 @@ import type { CreatedCheckRun, RepositoryRef } from '../github/checks.ts';
 import { isGone } from '../github/client.ts';
 import type { GitHubClient } from '../github/client.ts';
 import { DiffIndex } from '../github/diff.ts';
-import { gradedCompletion, planReview, reviewBody, summaryCommentBody, ungradedCompletion } from '../github/payloads.ts';
+import { gradedCompletion, planReview, reviewBody, ungradedCompletion } from '../github/payloads.ts';
 import type { CheckRunCompletion, MarkdownRenderer, UngradedOutcome } from '../github/payloads.ts';
 import { createReview, findOwnComments, listPullRequestFiles, minimizeComments, upsertSummaryComment } from '../github/pull-requests.ts';
 import { downloadTarball } from '../github/tarball.ts';
 import { LEARNER_CONFIG_PATHS, readLearnerSettings, resolveExercise } from './config.ts';
 import type { InstructorConfig } from './config.ts';
 import type { CourseConfigStore } from './course-config.ts';
+import { summaryCommentFor } from './grading.ts';
+import type { GradingCoordinator, TestsState } from './grading.ts';
 import { ReviewTimeoutError } from './review-executor.ts';
 import type { ReviewExecutor } from './review-executor.ts';
 import type { ReviewOutcome } from './metrics.ts';
@@ -44,6 +47,8 @@ export interface ReviewJob {
 
 export interface RepositoryInfo extends RepositoryRef {
   topics: string[];
+  /** From the webhook; where a learner-repository grading workflow is dispatched (default `main`). */
+  defaultBranch?: string;
 }
 
 export type StopReason = { kind: 'superseded'; bySha: string } | { kind: 'shutdown' };
@@ -67,6 +72,10 @@ export interface ReviewResult {
   checkRunUrl: string | undefined;
   appSlug: string | undefined;
   config: InstructorConfig;
+  /** The chapter's tests, when it has any: running, then the combined grade (shared with the grading coordinator). */
+  tests: TestsState | undefined;
+  /** Pull request → id of the summary comment that shows this result, for the tests' later update. */
+  summaryComments: Map<number, number>;
 }
 
 export interface PipelineSettings {
@@ -82,6 +91,8 @@ export interface PipelineContext {
   readSnapshot(input: AsyncIterable<Uint8Array>, options: { source: string; maxUncompressedBytes: number }): Promise<Snapshot>;
   settings: PipelineSettings;
   now(): Date;
+  /** Starts the instructor's tests after the static review; absent where grading is not wired (unit tests). */
+  grading?: GradingCoordinator;
 }
 
 export interface PipelineOutcome {
@@ -191,7 +202,13 @@ async function reviewAndPublish(run: RunningReview, context: PipelineContext, gi
     checkRunUrl: checkRun.htmlUrl,
     appSlug: checkRun.appSlug,
     config,
+    tests: undefined,
+    summaryComments: new Map(),
   };
+  // Only a graded chapter has tests; a superseded or stopping job leaves them to the newer commit.
+  if (context.grading && config.testGrading && decision.graded && chapter !== 'all' && !run.stopReason()) {
+    await context.grading.begin({ run, result, github, chapter, config: config.testGrading, defaultBranch: job.repository.defaultBranch ?? 'main' });
+  }
   await publishPullRequests(run, result, github, context);
   return { outcome: completion.conclusion === 'success' ? 'success' : completion.conclusion === 'failure' ? 'failure' : 'neutral', result };
 }
@@ -251,8 +268,9 @@ async function publishPullRequest(run: RunningReview, result: ReviewResult, gith
   }
   if (run.stopReason()) return;
   if (settings.summaryComment) {
-    const body = summaryCommentBody({ report: result.report, graded: result.graded, render: context.render, notes: result.notes, headSha: job.headSha, checkRunUrl: result.checkRunUrl });
-    await upsertSummaryComment(github, repository, number, own.summary, body, { signal: run.signal, appSlug: result.appSlug });
+    const id = await upsertSummaryComment(github, repository, number, own.summary, summaryCommentFor(result, job.headSha, context.render), { signal: run.signal, appSlug: result.appSlug });
+    if (id !== undefined) result.summaryComments.set(number, id);
+    context.grading?.recordSummary(repository, number, job.headSha);
   }
   if (plan.minimize.length > 0) await minimizeComments(github, plan.minimize);
   run.log.info({ pullRequest: number, comments: plan.comments.length, outsideDiff: plan.outsideDiff, alreadyPosted: plan.alreadyPosted, minimized: plan.minimize.length }, 'pull-request review published');

@@ -1,10 +1,13 @@
 // Bookkeeping between webhooks and the review pipeline: one check run per commit however many events
 // name it, redeliveries ignored, a newer push superseding an older review, the check run created the
-// moment the event arrives, and a clean shutdown that leaves no check run `in_progress`.
+// moment the event arrives, finished grading runs handed to the grading coordinator, and a clean
+// shutdown that leaves no check run `in_progress`.
 
 import { randomUUID } from 'node:crypto';
 
 import type { Logger } from 'pino';
+
+import type { WorkflowRunEvent } from '../grading/index.ts';
 
 import { createCheckRun } from '../github/checks.ts';
 import type { CreatedCheckRun } from '../github/checks.ts';
@@ -12,6 +15,7 @@ import { isGone } from '../github/client.ts';
 import type { GitHubClient } from '../github/client.ts';
 import { checkRunStart, explainCommentBody } from '../github/payloads.ts';
 import { getPullRequestHead, postIssueComment } from '../github/pull-requests.ts';
+import type { GradingCoordinator } from './grading.ts';
 import type { AppMetrics, ReviewOutcome } from './metrics.ts';
 import type { RubricInfo } from './review-executor.ts';
 import type { JobQueue } from './queue.ts';
@@ -114,6 +118,11 @@ export class ReviewService {
     return this.closing;
   }
 
+  /** The grading coordinator, when grading is wired (the app always wires it). */
+  get grading(): GradingCoordinator | undefined {
+    return this.options.context.grading;
+  }
+
   /** False when this delivery id was seen before: GitHub reuses the id on a redelivery. */
   claimDelivery(deliveryId: string): boolean {
     if (this.deliveries.has(deliveryId)) return false;
@@ -202,11 +211,27 @@ export class ReviewService {
     await this.options.rubric();
   }
 
-  /** Resolves when no review is queued or running and no command is in flight. */
+  /**
+   * A finished workflow run (`workflow_run.completed`). Only the run of a pending grade that may count
+   * is processed, in the background; every other run (a learner's own workflow, a re-run, another
+   * commit's run) is ignored without a GitHub call.
+   */
+  workflowRunCompleted(request: { deliveryId: string; installationId: number; event: WorkflowRunEvent }): 'queued' | 'ignored' {
+    const grading = this.options.context.grading;
+    const work = grading?.accept(request.event, request.installationId);
+    if (!grading || !work) return 'ignored';
+    this.options.log.info({ deliveryId: request.deliveryId, runId: request.event.workflow_run.id, repository: request.event.repository.full_name }, 'grading run finished');
+    grading.track(work());
+    return 'queued';
+  }
+
+  /** Resolves when no review is queued or running and no command or grading work is in flight. */
   async idle(): Promise<void> {
-    while (this.background.size > 0 || this.queue.state.running > 0 || this.queue.state.waiting > 0) {
+    const grading = this.options.context.grading;
+    while (this.background.size > 0 || this.queue.state.running > 0 || this.queue.state.waiting > 0 || (grading?.busy ?? false)) {
       await Promise.allSettled([...this.background]);
       await this.queue.idle();
+      await grading?.idle();
     }
   }
 
@@ -216,6 +241,7 @@ export class ReviewService {
    */
   async shutdown(): Promise<void> {
     this.closing = true;
+    this.options.context.grading?.stopStarting();
     const waiting = this.queue.withdraw(() => true);
     for (const job of waiting) {
       const state = this.states.get(job.id);
@@ -235,6 +261,8 @@ export class ReviewService {
       // Concluding the stopped runs takes one request each; do not outlive the container's stop timeout.
       await Promise.race([this.idle(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
     }
+    // Pending grades live in this process: conclude their check runs rather than leave them running.
+    await this.options.context.grading?.shutdown(5_000);
     await this.options.context.executor.close();
   }
 

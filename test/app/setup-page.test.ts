@@ -26,7 +26,7 @@ describe('app.yml', () => {
   it('subscribes to exactly the events the app handles, and asks for the least permissions', () => {
     const alwaysSent = ['installation', 'installation_repositories'];
     expect([...manifest.default_events, ...alwaysSent].sort()).toEqual([...HANDLED_EVENTS].sort());
-    expect(manifest.default_permissions).toEqual({ checks: 'write', contents: 'read', pull_requests: 'write', issues: 'read', metadata: 'read' });
+    expect(manifest.default_permissions).toEqual({ actions: 'write', checks: 'write', contents: 'read', pull_requests: 'write', issues: 'read', metadata: 'read' });
   });
 
   it('is what the setup page registers when npm start runs without credentials', async () => {
