@@ -1,7 +1,9 @@
-// A stateful stand-in for api.github.com (and codeload.github.com) behind nock, for the app tests.
-// Every request is recorded and validated against GitHub's OpenAPI description; the routes keep
-// check runs, comments and reviews, and answer like GitHub where its rules bite (422 for a review
-// comment outside the diff, for 51 annotations, for a summary over 65,535 characters).
+// A stateful stand-in for api.github.com (and codeload.github.com, and the blob storage artifacts
+// are downloaded from) behind nock, for the app tests. Every request is recorded and validated
+// against GitHub's OpenAPI description; the routes keep check runs, comments, reviews, workflow
+// dispatches and artifacts, and answer like GitHub where its rules bite (422 for a review comment
+// outside the diff, for 51 annotations, for a summary over 65,535 characters; 404 for a workflow
+// that is not on the default branch).
 
 import nock from 'nock';
 
@@ -11,6 +13,10 @@ export const API = 'https://api.github.com';
 export const CODELOAD = 'https://codeload.github.com';
 /** Tarball downloads on a local fake server (see `serveOverHttp`) live under this path. */
 export const LOCAL_CODELOAD_PATH = '/_codeload';
+/** Where `GET …/actions/artifacts/{id}/zip` redirects to: a signed link, valid for a minute. */
+export const BLOB = 'https://productionresultssa0.blob.core.windows.net';
+export const LOCAL_BLOB_PATH = '/_blob';
+const BLOB_HOST = new URL(BLOB).hostname;
 
 export interface RecordedRequest {
   at: number;
@@ -77,6 +83,29 @@ export interface ReviewState {
   comments: ReviewCommentState[];
 }
 
+export interface DispatchState {
+  owner: string;
+  repo: string;
+  workflow: string;
+  ref: string;
+  inputs: Record<string, string>;
+  returnRunDetails: boolean;
+  /** The run id returned (200 with `return_run_details`), or the id the run would get (204). */
+  runId: number;
+}
+
+export interface ArtifactState {
+  id: number;
+  owner: string;
+  repo: string;
+  runId: number;
+  name: string;
+  zip: Uint8Array;
+  /** Reported size; the zip's own length unless a test says otherwise. */
+  sizeInBytes?: number;
+  expired?: boolean;
+}
+
 export interface PullFile {
   filename: string;
   status: string;
@@ -112,14 +141,23 @@ export class FakeGitHub {
   /** `${owner}/${repo}#${number}` → files with patches. */
   readonly pullFiles = new Map<string, PullFile[]>();
   readonly pullHeads = new Map<string, { sha: string; ref: string; state: string }>();
+  /** `${owner}/${repo}:${file}` → the inputs of a workflow on the default branch (dispatchable). */
+  readonly workflows = new Map<string, string[]>();
+  readonly dispatches: DispatchState[] = [];
+  readonly artifacts: ArtifactState[] = [];
+  /** Older GitHub Enterprise Server: `return_run_details` is answered with 400. */
+  refuseRunDetails = false;
   readonly faults: Fault[] = [];
   private readonly gates: { method: string; path: RegExp; opened: Promise<void>; arrived: () => void; reached: Promise<void> }[] = [];
   private nextId = 1000;
   /** Where tarball downloads are redirected: codeload.github.com, or a path on a local server. */
   private readonly codeloadBase: string;
+  /** Where artifact downloads are redirected: blob storage, or a path on a local server. */
+  private readonly blobBase: string;
 
-  constructor(options: { codeloadBase?: string } = {}) {
+  constructor(options: { codeloadBase?: string; blobBase?: string } = {}) {
     this.codeloadBase = options.codeloadBase ?? CODELOAD;
+    this.blobBase = options.blobBase ?? BLOB;
   }
 
   private readonly noMatch = (request: Request) => {
@@ -133,6 +171,7 @@ export class FakeGitHub {
     for (const method of ['GET', 'POST', 'PATCH', 'PUT', 'DELETE']) {
       nock(API).persist().intercept(() => true, method).reply(async (request: Request) => this.handleRequest(request));
       nock(CODELOAD).persist().intercept(() => true, method).reply(async (request: Request) => this.handleRequest(request));
+      nock(BLOB).persist().intercept(() => true, method).reply(async (request: Request) => this.handleRequest(request));
     }
     nock.emitter.on('no match', this.noMatch);
     return this;
@@ -149,7 +188,19 @@ export class FakeGitHub {
 
   /** API requests (what counts against rate limits), optionally after a moment; downloads excluded. */
   apiRequests(since = 0): RecordedRequest[] {
-    return this.requests.filter((request) => request.host !== 'codeload.github.com' && !request.path.startsWith(LOCAL_CODELOAD_PATH) && request.at >= since);
+    return this.requests.filter((request) => !isDownload(request.host, request.path) && request.at >= since);
+  }
+
+  /** Downloads from codeload and blob storage (not API requests), optionally after a moment. */
+  downloads(since = 0): RecordedRequest[] {
+    return this.requests.filter((request) => isDownload(request.host, request.path) && request.at >= since);
+  }
+
+  /** A finished run's results artifact, as `actions/upload-artifact` leaves it. */
+  addArtifact(artifact: Omit<ArtifactState, 'id'>): ArtifactState {
+    const stored = { ...artifact, id: this.id() };
+    this.artifacts.push(stored);
+    return stored;
   }
 
   checkRunsFor(sha: string): CheckRunState[] {
@@ -198,7 +249,7 @@ export class FakeGitHub {
     const body = typeof rawBody === 'string' && rawBody !== '' ? safeJson(rawBody) : rawBody === '' ? undefined : rawBody;
     const recorded: RecordedRequest = { at: performance.now(), method, host, path: uri, body, status: 0 };
     this.requests.push(recorded);
-    if (host !== 'codeload.github.com' && !uri.startsWith(LOCAL_CODELOAD_PATH)) {
+    if (!isDownload(host, uri)) {
       const check = uri.startsWith('/graphql') ? validateGraphql(body) : validateRestRequest(method, uri, body);
       if (check.operationId) recorded.operationId = check.operationId;
       this.problems.push(...check.problems);
@@ -213,7 +264,9 @@ export class FakeGitHub {
       try {
         reply = host === 'codeload.github.com' ? this.codeload(uri)
           : uri.startsWith(LOCAL_CODELOAD_PATH) ? this.codeload(uri.slice(LOCAL_CODELOAD_PATH.length))
-            : this.route(method, uri, body);
+            : host === BLOB_HOST ? this.blob(uri)
+              : uri.startsWith(LOCAL_BLOB_PATH) ? this.blob(uri.slice(LOCAL_BLOB_PATH.length))
+                : this.route(method, uri, body);
       } catch (error) {
         this.problems.push(`fake GitHub failed on ${method} ${uri}: ${String(error)}`);
         reply = [500, { message: 'fake failure' }];
@@ -230,6 +283,13 @@ export class FakeGitHub {
     return [200, tarball, { 'content-type': 'application/x-gzip' }];
   }
 
+  private blob(uri: string): Reply {
+    const match = /^\/actions-results\/(\d+)\.zip\?sig=/.exec(uri);
+    const artifact = match && this.artifacts.find((candidate) => candidate.id === Number(match[1]));
+    if (!artifact) return [404, 'BlobNotFound', { 'content-type': 'application/xml' }];
+    return [200, Buffer.from(artifact.zip), { 'content-type': 'application/zip' }];
+  }
+
   private route(method: string, uri: string, body: unknown): Reply {
     const url = new URL(uri, API);
     const path = url.pathname;
@@ -242,13 +302,15 @@ export class FakeGitHub {
     if (method === 'POST' && path === '/graphql') return this.graphql(body as { query: string; variables?: Record<string, unknown> });
 
     if (method === 'POST' && (match = /^\/repos\/([^/]+)\/([^/]+)\/check-runs$/.exec(path))) {
-      const input = body as { name: string; head_sha: string; status?: string; external_id?: string; output?: { title?: string; summary?: string } };
+      const input = body as { name: string; head_sha: string; status?: string; conclusion?: string; external_id?: string; output?: { title?: string; summary?: string }; actions?: unknown[] };
       const run: CheckRunState = {
         id: this.id(), owner: match[1] as string, repo: match[2] as string, head_sha: input.head_sha, name: input.name,
-        status: input.status ?? 'queued', annotations: [], updates: 0,
+        status: input.conclusion === undefined ? input.status ?? 'queued' : 'completed', annotations: [], updates: 0,
         ...(input.external_id === undefined ? {} : { external_id: input.external_id }),
         ...(input.output?.title === undefined ? {} : { title: input.output.title }),
         ...(input.output?.summary === undefined ? {} : { summary: input.output.summary }),
+        ...(input.conclusion === undefined ? {} : { conclusion: input.conclusion, completedAt: performance.now() }),
+        ...(input.actions === undefined ? {} : { actions: input.actions }),
       };
       this.checkRuns.set(run.id, run);
       return [201, this.checkRunBody(run)];
@@ -318,6 +380,41 @@ export class FakeGitHub {
       const comment: IssueCommentState = { id: this.id(), node_id: `IC_${this.nextId}`, owner: match[1] as string, repo: match[2] as string, issue: Number(match[3]), body: text, login: `${APP_SLUG}[bot]`, byApp: true, updates: 0 };
       this.issueComments.push(comment);
       return [201, { id: comment.id, node_id: comment.node_id, body: comment.body, user: { login: comment.login, type: 'Bot' } }];
+    }
+    if (method === 'POST' && (match = /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)\/dispatches$/.exec(path))) {
+      const [owner, repo, workflow] = [match[1] as string, match[2] as string, decodeURIComponent(match[3] as string)];
+      const declared = this.workflows.get(`${owner}/${repo}:${workflow}`);
+      if (!declared) return notFound;
+      const input = body as { ref: string; inputs?: Record<string, string>; return_run_details?: boolean };
+      if (this.refuseRunDetails && input.return_run_details !== undefined) {
+        return [400, { message: 'Invalid request.\n\n"return_run_details" is not a permitted key.', documentation_url: 'https://docs.github.com/enterprise-server@3.14/rest/actions/workflows#create-a-workflow-dispatch-event' }];
+      }
+      const unexpected = Object.keys(input.inputs ?? {}).filter((name) => !declared.includes(name));
+      if (unexpected.length > 0) return [422, { message: `Unexpected inputs provided: ${JSON.stringify(unexpected)}` }];
+      const runId = this.id();
+      this.dispatches.push({ owner, repo, workflow, ref: input.ref, inputs: { ...input.inputs }, returnRunDetails: input.return_run_details === true, runId });
+      if (input.return_run_details !== true) return [204, ''];
+      return [200, { workflow_run_id: runId, run_url: `${API}/repos/${owner}/${repo}/actions/runs/${runId}`, html_url: `https://github.com/${owner}/${repo}/actions/runs/${runId}` }];
+    }
+    if (method === 'GET' && (match = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/artifacts$/.exec(path))) {
+      const name = url.searchParams.get('name');
+      const found = this.artifacts.filter((artifact) => artifact.owner === match?.[1] && artifact.repo === match[2] && artifact.runId === Number(match[3]) && (name === null || artifact.name === name));
+      return [200, {
+        total_count: found.length,
+        artifacts: found.map((artifact) => ({
+          id: artifact.id, node_id: `MDg6QXJ0aWZhY3Q${artifact.id}`, name: artifact.name, size_in_bytes: artifact.sizeInBytes ?? artifact.zip.byteLength,
+          url: `${API}/repos/${artifact.owner}/${artifact.repo}/actions/artifacts/${artifact.id}`,
+          archive_download_url: `${API}/repos/${artifact.owner}/${artifact.repo}/actions/artifacts/${artifact.id}/zip`,
+          expired: artifact.expired ?? false, created_at: '2025-05-06T09:01:30Z', updated_at: '2025-05-06T09:01:30Z', expires_at: '2025-08-04T09:01:30Z',
+          workflow_run: { id: artifact.runId, repository_id: 1, head_repository_id: 1, head_branch: 'main', head_sha: '9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4938271605' },
+        })),
+      }];
+    }
+    if (method === 'GET' && (match = /^\/repos\/([^/]+)\/([^/]+)\/actions\/artifacts\/(\d+)\/zip$/.exec(path))) {
+      const artifact = this.artifacts.find((candidate) => candidate.owner === match?.[1] && candidate.repo === match[2] && candidate.id === Number(match[3]));
+      if (!artifact) return notFound;
+      if (artifact.expired) return [410, { message: 'Artifact has expired', documentation_url: 'https://docs.github.com/rest/actions/artifacts#download-an-artifact' }];
+      return [302, '', { location: `${this.blobBase}/actions-results/${artifact.id}.zip?sig=signed-for-one-minute` }];
     }
     if (method === 'PATCH' && (match = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(path))) {
       const comment = this.issueComments.find((candidate) => candidate.id === Number(match?.[3]));
@@ -405,6 +502,10 @@ export class FakeGitHub {
     this.problems.push(`unexpected GraphQL document: ${input.query.slice(0, 80)}`);
     return [200, { data: null, errors: [{ message: 'unexpected document' }] }];
   }
+}
+
+function isDownload(host: string, uri: string): boolean {
+  return host === 'codeload.github.com' || host === BLOB_HOST || uri.startsWith(LOCAL_CODELOAD_PATH) || uri.startsWith(LOCAL_BLOB_PATH);
 }
 
 function safeJson(text: string): unknown {

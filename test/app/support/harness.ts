@@ -56,6 +56,8 @@ export interface Harness {
 export interface HarnessOptions {
   settings?: Partial<AppSettings>;
   executor?: ReviewExecutor;
+  /** The app's clock for grading (rate limits, result timeouts); real time by default. */
+  now?: () => Date;
 }
 
 export async function startApp(options: HarnessOptions = {}): Promise<Harness> {
@@ -73,6 +75,8 @@ export async function startApp(options: HarnessOptions = {}): Promise<Harness> {
       reviewTimeoutMs: 30_000,
       shutdownGraceMs: 2_000,
       serverUrl: 'https://github.com',
+      // Tests sweep overdue grades themselves (`service.grading.sweep`) unless they ask for a timer.
+      gradingSweepMs: 0,
       ...options.settings,
       client: {
         retryBaseMs: 1,
@@ -89,6 +93,7 @@ export async function startApp(options: HarnessOptions = {}): Promise<Harness> {
       },
     },
     ...(options.executor ? { executor: options.executor } : {}),
+    ...(options.now ? { now: options.now } : {}),
     registry,
     handleSignals: false,
     onReady: (ready) => {

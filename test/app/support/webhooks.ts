@@ -15,12 +15,13 @@ interface ExampleGroup {
 const INDEX = path.resolve(import.meta.dirname, '../../../node_modules/@octokit/webhooks-examples/api.github.com/index.json');
 let groups: ExampleGroup[] | undefined;
 
-/** A deep copy of the first example of `event` (with `action`) that was sent to an app installation. */
-export function example(event: string, action?: string): Payload {
+/** A deep copy of the first example of `event` (with `action`, and `predicate`) that was sent to an app installation. */
+export function example(event: string, action?: string, predicate: (payload: Payload) => boolean = () => true): Payload {
   groups ??= JSON.parse(readFileSync(INDEX, 'utf8')) as ExampleGroup[];
   const group = groups.find((candidate) => candidate.name === event);
-  const found = group?.examples.find((candidate) => (action === undefined || candidate.action === action) && 'installation' in candidate)
-    ?? group?.examples.find((candidate) => action === undefined || candidate.action === action);
+  const matches = (candidate: Payload) => (action === undefined || candidate.action === action) && predicate(candidate);
+  const found = group?.examples.find((candidate) => matches(candidate) && 'installation' in candidate)
+    ?? group?.examples.find(matches);
   if (!found) throw new Error(`no example for ${event}.${action ?? ''}`);
   return structuredClone(found);
 }
@@ -163,6 +164,55 @@ export function installationRepositoriesPayload(): Payload {
   const installation = payload.installation as Record<string, unknown>;
   payload.installation = { ...installation, id: DEFAULT_TARGET.installationId, account: { ...(installation.account as Record<string, unknown>), login: DEFAULT_TARGET.owner } };
   payload.repositories_added = [{ id: 1, node_id: 'R_1', name: DEFAULT_TARGET.repo, full_name: `${DEFAULT_TARGET.owner}/${DEFAULT_TARGET.repo}`, private: true }];
+  return payload;
+}
+
+export interface WorkflowRunFields {
+  /** `owner/name` the run ran in (default: the grader repository `opsgrade-demo/opsgrade-grader`). */
+  repository?: string;
+  id: number;
+  displayTitle: string;
+  path?: string;
+  event?: string;
+  runAttempt?: number;
+  createdAt: string;
+  conclusion?: string | null;
+  installationId?: number;
+}
+
+export const GRADER_REPOSITORY = `${DEFAULT_TARGET.owner}/opsgrade-grader`;
+
+/**
+ * A `workflow_run.completed` delivery (GitHub's example with `display_title`), retargeted: by default
+ * a successful first attempt of the grader repository's `grade.yml`, started by workflow_dispatch.
+ */
+export function workflowRunPayload(fields: WorkflowRunFields): Payload {
+  const payload = example('workflow_run', 'completed', (candidate) => typeof (candidate.workflow_run as { display_title?: unknown }).display_title === 'string');
+  const fullName = fields.repository ?? GRADER_REPOSITORY;
+  const [owner = '', repo = ''] = fullName.split('/');
+  const target: Target = { ...DEFAULT_TARGET, owner, repo, installationId: fields.installationId ?? DEFAULT_TARGET.installationId };
+  common(payload, target);
+  const run = payload.workflow_run as Record<string, unknown>;
+  Object.assign(run, {
+    id: fields.id,
+    name: 'OpsGrade grade',
+    path: fields.path ?? '.github/workflows/grade.yml',
+    event: fields.event ?? 'workflow_dispatch',
+    run_attempt: fields.runAttempt ?? 1,
+    created_at: fields.createdAt,
+    run_started_at: fields.createdAt,
+    updated_at: fields.createdAt,
+    display_title: fields.displayTitle,
+    status: 'completed',
+    conclusion: fields.conclusion === undefined ? 'success' : fields.conclusion,
+    // A dispatched run's head is the workflow repository's branch, never the learner's commit.
+    head_branch: 'main',
+    head_sha: '9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4938271605',
+    html_url: `https://github.com/${fullName}/actions/runs/${fields.id}`,
+    artifacts_url: `https://api.github.com/repos/${fullName}/actions/runs/${fields.id}/artifacts`,
+    repository: retargetRepository(run.repository as Record<string, unknown>, target),
+    head_repository: retargetRepository(run.head_repository as Record<string, unknown>, target),
+  });
   return payload;
 }
 
