@@ -171,7 +171,7 @@ export async function runRulesExplain(io: CliIO, id: string, options: Record<str
       .sort((a, b) => a.score - b.score).slice(0, 3).map((candidate) => candidate.id);
     throw new UsageError(`no rule "${id}". Did you mean: ${suggestions.join(', ')}? (\`opsgrade rules list\` shows them all)`);
   }
-  const indent = (text: string) => text.trimEnd().split('\n').map((line) => `    ${line}`).join('\n');
+  const indent = (text: string) => text.trimEnd().split('\n').map((line) => (line.trim() === '' ? '' : `    ${line}`)).join('\n');
   const lines = [
     `${rule.id}: ${rule.title}`,
     `${rule.kind === 'requirement' ? 'Requirement' : 'Violation'} · ${rule.severity} · ${chapterLabel(rule.chapter)} · ${rule.area}`,

@@ -32,7 +32,7 @@ describe('opsgrade review', () => {
   it('exits 1 on the weak repository and prints findings at their lines', async () => {
     const result = await run(['review', 'fixtures/repos/weak']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('healthcheck.py:10:13: error http-call-without-timeout `requests.get(url + "/health")` has no `timeout=`');
+    expect(result.stdout).toMatch(/^healthcheck\.py:10:13: error http-call-without-timeout `requests\.get\(url \+ "\/health"\)` has no time limit/m);
     expect(result.stdout).toContain('healthcheck.py:12:5: error except-swallows-error');
     expect(result.stdout).toMatch(/Chapter 8 \(HTTP and REST APIs\): [\d.]+\/100 — below the pass mark of 70/);
   });
@@ -133,7 +133,8 @@ describe('opsgrade rules', () => {
   it('explains a rule from its docs, and suggests a near id for a typo', async () => {
     const result = await run(['rules', 'explain', 'http-call-without-timeout']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Why it matters\n    `requests` has no default timeout.');
+    expect(result.stdout).toMatch(/^Why it matters\n {4}\S/m);
+    expect(result.stdout).toMatch(/^http-call-without-timeout: HTTP request without a timeout\nViolation · error · chapter 8 · retries-timeouts\n/);
     const typo = await run(['rules', 'explain', 'http-call-without-timout']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('Did you mean: http-call-without-timeout');
