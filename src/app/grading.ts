@@ -309,7 +309,8 @@ export class GradingCoordinator {
     let artifact: Uint8Array | undefined;
     try {
       const github = await this.options.client(installationId);
-      const listed = (await listRunArtifacts(github, where, runId, artifactName)).find((candidate) => !candidate.expired);
+      // A re-run uploads another artifact of the same name to the same run; the first attempt's is the oldest.
+      const listed = (await listRunArtifacts(github, where, runId, artifactName)).filter((candidate) => !candidate.expired).sort((a, b) => a.id - b.id)[0];
       if (listed && listed.sizeInBytes > ARTIFACT_LIMITS.maxZipBytes) {
         return errored(`The results artifact of run ${runId} is ${listed.sizeInBytes.toLocaleString('en-US')} bytes; the limit is ${ARTIFACT_LIMITS.maxZipBytes.toLocaleString('en-US')}, so it was not downloaded.`);
       }

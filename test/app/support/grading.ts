@@ -89,9 +89,20 @@ export function runName(dispatch: DispatchState, overrides: { sha?: string; corr
   });
 }
 
+/** The results artifact the grading run of `dispatch` uploads: real pytest JUnit XML unless `junitXml` is given. */
+export async function addResultsArtifact(harness: Harness, dispatch: DispatchState, options: { runId?: number; junitXml?: string | null; exitCode?: number; repository?: string; path?: string; attempt?: number } = {}): Promise<void> {
+  const runId = options.runId ?? dispatch.runId;
+  const pytestRun = await realPytestRun();
+  const repository = options.repository ?? GRADER_REPOSITORY;
+  const [owner = '', repo = ''] = repository.split('/');
+  const junitXml = options.junitXml === undefined ? pytestRun.junitXml : options.junitXml ?? undefined;
+  const manifest = manifestFor(dispatch, { id: runId, repository, ...(options.path ? { path: options.path } : {}), attempt: options.attempt ?? 1 }, { exitCode: options.exitCode ?? pytestRun.exitCode ?? -1 });
+  harness.fake.addArtifact({ owner, repo, runId, name: 'opsgrade-results', zip: packResultsArtifact({ junitXml, manifest }) });
+}
+
 /**
- * The grading run of `dispatch` finishes: its artifact (real pytest JUnit XML unless `junitXml` is
- * given) is stored, and `workflow_run.completed` is delivered. Returns the run's id.
+ * The grading run of `dispatch` finishes: its artifact (see `addResultsArtifact`) is stored, unless
+ * `artifact` is false, and `workflow_run.completed` is delivered. Returns the run's id.
  */
 export async function completeRun(harness: Harness, dispatch: DispatchState, options: {
   runId?: number;
@@ -102,13 +113,15 @@ export async function completeRun(harness: Harness, dispatch: DispatchState, opt
   artifact?: boolean;
 } = {}): Promise<number> {
   const runId = options.runId ?? dispatch.runId;
-  const pytestRun = await realPytestRun();
   if (options.artifact ?? true) {
-    const repository = options.run?.repository ?? GRADER_REPOSITORY;
-    const [owner = '', repo = ''] = repository.split('/');
-    const junitXml = options.junitXml === undefined ? pytestRun.junitXml : options.junitXml ?? undefined;
-    const manifest = manifestFor(dispatch, { id: runId, repository, ...(options.run?.path ? { path: options.run.path } : {}), attempt: options.run?.runAttempt ?? 1 }, { exitCode: options.exitCode ?? pytestRun.exitCode ?? -1 });
-    harness.fake.addArtifact({ owner, repo, runId, name: 'opsgrade-results', zip: packResultsArtifact({ junitXml, manifest }) });
+    await addResultsArtifact(harness, dispatch, {
+      runId,
+      ...(options.junitXml === undefined ? {} : { junitXml: options.junitXml }),
+      ...(options.exitCode === undefined ? {} : { exitCode: options.exitCode }),
+      ...(options.run?.repository ? { repository: options.run.repository } : {}),
+      ...(options.run?.path ? { path: options.run.path } : {}),
+      ...(options.run?.runAttempt ? { attempt: options.run.runAttempt } : {}),
+    });
   }
   const payload = workflowRunPayload({
     id: runId,
