@@ -111,6 +111,9 @@ describe('grading end to end', () => {
     expect(fake.requests.find((request) => request.operationId === 'actions/list-workflow-run-artifacts')?.path).toBe(`/repos/${GRADER_REPOSITORY}/actions/runs/${dispatch.runId}/artifacts?name=opsgrade-results&per_page=10`);
     expect(fake.downloads(before).map((request) => `${request.host}${request.path.replace(/\?.*/, '')}`)).toEqual([`productionresultssa0.blob.core.windows.net/actions-results/${fake.artifacts[0]?.id}.zip`]);
     expect(app.service.grading?.pendingCount).toBe(0);
+    const metrics = await app.registry.metrics();
+    expect(metrics).toContain('opsgrade_grading_total{event="dispatched"} 1');
+    expect(metrics).toContain(`opsgrade_grading_total{event="${expected.passed ? 'success' : 'failure'}"} 1`);
   });
 
   it('shows the tests in the pull request summary comment: running at first, then the combined grade', async () => {
@@ -163,6 +166,19 @@ describe('grading end to end', () => {
     const [run] = testsCheckRun(fake, SHA.first);
     expect(run?.conclusion).toBe('failure');
     expect(run?.summary).toContain('\n| Tests | 70/100 | 50% |\n');
+  });
+
+  it('when the answer to the dispatch is lost, waits for the run by correlation id instead of dispatching again', async () => {
+    const app = await start();
+    const { fake } = app;
+    await setUpGrading(fake, { sha: SHA.first });
+    fake.fail({ method: 'POST', path: /\/dispatches$/, status: 502, body: { message: 'Server Error' }, applied: true });
+    await pushLearner(app, SHA.first);
+    await app.settle();
+    expect(fake.requests.filter((request) => request.operationId === 'actions/create-workflow-dispatch')).toHaveLength(1);
+    expect(testsCheckRun(fake, SHA.first)[0]?.status).toBe('in_progress');
+    await completeRun(app, fake.dispatches[0]!);
+    expect(testsCheckRun(fake, SHA.first)[0]?.summary).toContain('\n| Tests | 70/100 | 50% |\n');
   });
 
   it('a re-run on the "OpsGrade tests" check run reviews the commit again and starts a new grading run', async () => {
