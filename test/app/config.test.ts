@@ -254,6 +254,16 @@ describe('schema and type', () => {
     expect((JSON_SCHEMA as { properties: Record<string, unknown> }).properties.testGrading).toEqual(JSON.parse(JSON.stringify(fragment)));
   });
 
+  it('accepts every `testGrading` example in docs/grading.md', () => {
+    const docs = readFileSync(path.resolve(import.meta.dirname, '../../docs/grading.md'), 'utf8');
+    const examples = [...docs.matchAll(/```yaml\n(testGrading:[\s\S]*?)```/g)].map((match) => match[1] ?? '');
+    expect(examples).toHaveLength(2);
+    for (const example of examples) {
+      const result = parseInstructorConfig(example, '.github/opsgrade.yml');
+      expect(result.ok ? result.config.testGrading?.chapters['8']?.groups.length : result.problems).toBeGreaterThan(0);
+    }
+  });
+
   it('accepts the full example in docs/app.md', () => {
     const docs = readFileSync(path.resolve(import.meta.dirname, '../../docs/app.md'), 'utf8');
     const example = /<!-- full-config-example -->\s*```yaml\n([\s\S]*?)```/.exec(docs)?.[1];
