@@ -156,6 +156,8 @@ export class GradingCoordinator {
       this.options.metrics.grading(event);
     };
 
+    // Once the tests check run exists, something must conclude it: the run's result, or the sweep.
+    let created: PendingData | undefined;
     try {
       if (this.closing) {
         await concludeAtOnce(RESTARTED, 'cancelled');
@@ -177,6 +179,7 @@ export class GradingCoordinator {
         throw error;
       }
       result.tests = { status: 'running' };
+      created = { installationId: job.installationId, repository, headSha: job.headSha, checkRunId, result, config, log };
 
       const started = await this.dispatch(github, planned.request, run.signal);
       let pending = planned.pending;
@@ -195,17 +198,20 @@ export class GradingCoordinator {
             ? { status: 'errored' as const, problem: 'no-result' as const, detail: `GitHub's rate limit kept OpsGrade from starting the tests (GitHub said: "${started.refusal.message.slice(0, 200)}").` }
             : testsPartForDispatchFailure(planned.request, started.refusal.status, describeRefusal(started.refusal));
           log.warn({ status: started.refusal.status, message: started.refusal.message, acceptedPermissions: started.refusal.acceptedPermissions }, 'grading workflow could not start');
-          await this.conclude({ installationId: job.installationId, repository, headSha: job.headSha, checkRunId, result, config, log }, tests, github, run.signal);
+          await this.conclude(created, tests, github, run.signal);
+          created = undefined;
           return;
         }
       }
-      const data: PendingData = { installationId: job.installationId, repository, headSha: job.headSha, checkRunId, result, config, log };
       this.options.metrics.grading('dispatched');
       // Shutting down meanwhile: nobody would be left to collect the result.
-      if (this.closing) await this.conclude(data, RESTARTED, github);
-      else this.pending.add(pending, data, config.resultTimeoutMinutes);
+      if (this.closing) await this.conclude(created, RESTARTED, github);
+      else this.pending.add(pending, created, config.resultTimeoutMinutes);
+      created = undefined;
     } catch (error) {
       log.error({ err: error }, 'could not start grading');
+      // Left `in_progress` by the failure: the sweep concludes it `timed_out` in due course.
+      if (created) this.pending.add(planned.pending, created, config.resultTimeoutMinutes);
     }
   }
 

@@ -241,6 +241,29 @@ describe('when the workflow cannot start', () => {
   });
 });
 
+describe('a tests check run is never left running', () => {
+  it('when concluding a refused dispatch fails, the sweep concludes the check run later', async () => {
+    const app = await start();
+    const { fake } = app;
+    await setUpGrading(fake, { sha: SHA.first });
+    fake.workflows.clear();
+    // The static check run concludes first; the tests check run's conclusion is the PATCH to fail.
+    const gate = fake.hold('POST', /\/dispatches$/);
+    const pushed = pushLearner(app, SHA.first);
+    await gate.reached;
+    fake.fail({ method: 'PATCH', path: /\/check-runs\/\d+$/, status: 422, body: { message: 'Validation Failed' } });
+    gate.release();
+    await pushed;
+    await app.settle();
+    expect(testsCheckRun(fake, SHA.first)[0]?.status).toBe('in_progress');
+    expect(app.logs.find((line) => line.msg === 'could not start grading')?.level).toBe(50);
+
+    clock.advance(20 * 60_000);
+    await app.service.grading?.sweep();
+    expect(testsCheckRun(fake, SHA.first)[0]?.conclusion).toBe('timed_out');
+  });
+});
+
 describe('when the run fails, is cancelled, never reports or reports nonsense', () => {
   it('a failed or cancelled run errors the tests part and still reports the static part', async () => {
     const app = await start();
