@@ -44,7 +44,8 @@ function timedCommand(command: string, args: string[]): number | undefined {
 async function ruffWasm(dir: string, files: string[]): Promise<number | undefined> {
   let module: { Workspace: new (options: unknown, positionEncoding?: unknown) => { check(source: string): unknown }; PositionEncoding?: Record<string, unknown> };
   try {
-    module = (await import('@astral-sh/ruff-wasm-nodejs' as string)) as typeof module;
+    const specifier: string = '@astral-sh/ruff-wasm-nodejs';
+    module = (await import(specifier)) as typeof module;
   } catch {
     return undefined;
   }

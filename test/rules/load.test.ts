@@ -82,7 +82,7 @@ describe('rule files', () => {
 
 describe('rubric', () => {
   it('rejects a course that grades an unknown requirement, with its position', () => {
-    const broken = course.replace('{ rule: has-tests, points: 30 }', '{ rule: has-testz, points: 30 }');
+    const broken = course.replace(/rule: has-tests\b/, 'rule: has-testz');
     const line = broken.split('\n').findIndex((candidate) => candidate.includes('has-testz')) + 1;
     let error: unknown;
     try {
@@ -91,6 +91,7 @@ describe('rubric', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(RubricError);
-    expect((error as RubricError).message).toContain(`rules/course.yml:${line}:17: unknown requirement \`has-testz\``);
+    const column = (broken.split('\n')[line - 1] ?? '').indexOf('has-testz') + 1;
+    expect((error as RubricError).message).toContain(`rules/course.yml:${line}:${column}: unknown requirement \`has-testz\``);
   });
 });
