@@ -181,6 +181,9 @@ async function reviewAndPublish(run: RunningReview, context: PipelineContext, gi
   const afterDownload = await stopped();
   if (afterDownload) return afterDownload;
 
+  // A partial archive (past the size cap) would be graded on missing files: review it, grade nothing.
+  const partial = snapshot.notices.some((notice) => notice.kind === 'archive-too-large');
+  const graded = decision.graded && !partial;
   const chapter = decision.graded ? decision.chapter : 'all';
   const report = await context.executor.review({ snapshot, course, chapter }, { signal, timeoutMs: context.settings.reviewTimeoutMs });
   const afterReview = await stopped();
@@ -188,15 +191,16 @@ async function reviewAndPublish(run: RunningReview, context: PipelineContext, gi
 
   const notes = [
     decision.graded ? `Graded as ${decision.reason}.` : `${decision.reason} It was reviewed against every chapter, without a grade.`,
+    ...(partial ? ['Only part of the repository could be read, so this review gives no grade. Remove large generated or data files from the repository, or ask your instructor to raise the size limit.'] : []),
     ...learner.notes,
   ];
-  const completion = gradedCompletion({ report, graded: decision.graded, render: context.render, maxAnnotations: config.checkRun.maxAnnotations, notes });
+  const completion = gradedCompletion({ report, graded, partial, render: context.render, maxAnnotations: config.checkRun.maxAnnotations, notes });
   await conclude(completion);
   run.log.info({ conclusion: completion.conclusion, findings: report.findings.length, annotations: completion.annotations.length }, 'check run concluded');
 
   const result: ReviewResult = {
     report,
-    graded: decision.graded,
+    graded,
     notes,
     sources: suggestionSources(report, snapshot),
     checkRunUrl: checkRun.htmlUrl,
@@ -206,7 +210,7 @@ async function reviewAndPublish(run: RunningReview, context: PipelineContext, gi
     summaryComments: new Map(),
   };
   // Only a graded chapter has tests; a superseded or stopping job leaves them to the newer commit.
-  if (context.grading && config.testGrading && decision.graded && chapter !== 'all' && !run.stopReason()) {
+  if (context.grading && config.testGrading && graded && chapter !== 'all' && !run.stopReason()) {
     await context.grading.begin({ run, result, github, chapter, config: config.testGrading, defaultBranch: job.repository.defaultBranch ?? 'main' });
   }
   await publishPullRequests(run, result, github, context);

@@ -213,6 +213,8 @@ export function notesSection(notes: readonly string[]): string {
 export interface GradedCheckRunInput {
   report: Report;
   graded: boolean;
+  /** Only part of the repository was read (archive over the size cap): reviewed, not graded. */
+  partial?: boolean;
   render: MarkdownRenderer;
   maxAnnotations: number;
   notes: readonly string[];
@@ -225,7 +227,9 @@ export function gradedCompletion(input: GradedCheckRunInput): CheckRunCompletion
   if (omitted > 0) {
     notes.push(`${omitted} more finding${omitted === 1 ? ' is' : 's are'} not shown as annotations (this course shows at most ${input.maxAnnotations}). Run \`opsgrade review\` locally to see them all.`);
   }
-  const title = input.graded ? gradeTitle(input.report) : `Not a graded exercise: ${input.report.findings.length} finding${input.report.findings.length === 1 ? '' : 's'}`;
+  const findings = `${input.report.findings.length} finding${input.report.findings.length === 1 ? '' : 's'}`;
+  const title = input.graded ? gradeTitle(input.report)
+    : input.partial ? `Partial review, no grade: ${findings}` : `Not a graded exercise: ${findings}`;
   const footer = notesSection(notes);
   const body = input.render(input.report, { maxLength: Math.max(1000, CHECK_TEXT_LIMIT - footer.length - 2), title: renderTitle(input.graded) });
   const conclusion: CheckConclusion = input.graded ? (input.report.overall.passed ? 'success' : 'failure') : 'neutral';
