@@ -37,6 +37,38 @@ interface CombinedQuery {
   multiPattern: Set<string>;
   /** Placeholder names each rule's message and fix use, so only those are computed. */
   placeholders: Map<string, string[]>;
+  /** Pattern index of the one `(call)` pattern that feeds the call index, if any rule uses it. */
+  callPattern?: number;
+  /** Call-rooted rules by the exact qualified names their first `calls` predicate accepts… */
+  callsByName: Map<string, PythonRule[]>;
+  /** …and by the prefix of a trailing-`*` glob (`requests.Session.` for `requests.Session.*`). */
+  callsByPrefix: Map<string, PythonRule[]>;
+}
+
+const CALL_ROOTED = /^\(call\b[\s\S]*\)\s*@([A-Za-z_][\w.-]*)$/;
+
+/**
+ * A rule joins the call index when every pattern is a `call` node captured as the capture its first
+ * `calls` predicate tests, with names that are exact or end in `.*`. Such a rule is matched only at
+ * calls whose resolved name it accepts, instead of being a pattern tree-sitter tries at every call.
+ */
+function callIndexNames(rule: PythonRule, patterns: readonly string[]): string[] | undefined {
+  const first = rule.compiled.firstCalls;
+  if (!first || patterns.length !== rule.compiled.patternCount) return undefined;
+  if (!patterns.every((pattern) => CALL_ROOTED.exec(pattern)?.[1] === first.capture)) return undefined;
+  if (!first.names.every((name) => !name.slice(0, -2).includes('*') && (!name.includes('*') || name.endsWith('.*')))) return undefined;
+  return first.names;
+}
+
+const ruleQueries = new WeakMap<PythonRule, Parser.Query>();
+
+function ruleQuery(rule: PythonRule): Parser.Query {
+  let query = ruleQueries.get(rule);
+  if (!query) {
+    query = new Parser.Query(pythonLanguage, rule.compiled.query);
+    ruleQueries.set(rule, query);
+  }
+  return query;
 }
 
 const PLACEHOLDER = /\{([A-Za-z_][\w.-]*(?::qualified)?)\}/g;
@@ -96,10 +128,23 @@ function combinedQuery(rules: readonly LoadedRule[]): CombinedQuery | null {
   const groups = new Map<string, PythonRule[]>();
   const multiPattern = new Set<string>();
   const placeholders = new Map<string, string[]>();
+  const callsByName = new Map<string, PythonRule[]>();
+  const callsByPrefix = new Map<string, PythonRule[]>();
+  const add = (map: Map<string, PythonRule[]>, key: string, rule: PythonRule) => map.set(key, [...(map.get(key) ?? []), rule]);
   for (const candidate of rules) {
     if (candidate.compiled.kind !== 'python') continue;
     const rule = candidate as PythonRule;
     const expected = rule.compiled.patternCount;
+    const indexed = callIndexNames(rule, splitPatterns(rule.compiled.query));
+    if (indexed) {
+      for (const name of new Set(indexed)) {
+        if (name.endsWith('.*')) add(callsByPrefix, name.slice(0, -1), rule);
+        else add(callsByName, name, rule);
+      }
+      if (expected > 1) multiPattern.add(rule.id);
+      placeholders.set(rule.id, placeholdersOf(rule));
+      continue;
+    }
     let patterns = splitPatterns(rule.compiled.query);
     // Anything the splitter cannot cut cleanly stays one unit of its own.
     if (patterns.length !== expected) patterns = [rule.compiled.query];
@@ -115,13 +160,20 @@ function combinedQuery(rules: readonly LoadedRule[]): CombinedQuery | null {
     for (let index = 0; index < count; index += 1) rulesOfPattern.push(members);
     source += `${pattern}\n`;
   }
+  let callPattern: number | undefined;
+  if (callsByName.size > 0 || callsByPrefix.size > 0) {
+    callPattern = rulesOfPattern.length;
+    rulesOfPattern.push([]);
+    source += '(call) @call\n';
+  }
   if (rulesOfPattern.length === 0) {
     combinedQueries.set(rules, null);
     return null;
   }
   const query = new Parser.Query(pythonLanguage, source);
   if (patternCount(query) !== rulesOfPattern.length) throw new Error('combined rule query: pattern count does not match its rules');
-  const combined = { query, rulesOfPattern, multiPattern, placeholders };
+  const combined: CombinedQuery = { query, rulesOfPattern, multiPattern, placeholders, callsByName, callsByPrefix };
+  if (callPattern !== undefined) combined.callPattern = callPattern;
   combinedQueries.set(rules, combined);
   return combined;
 }
@@ -149,34 +201,54 @@ export function runPythonRules(rubric: Rubric, file: ParsedFile, active: Readonl
     }
     return result;
   };
-  for (const match of combined.query.matches(file.tree.rootNode)) {
-    const members = combined.rulesOfPattern[match.pattern];
-    if (!members?.some(runsHere)) continue;
+  const evaluate = (rule: PythonRule, captures: Map<string, SyntaxNode>) => {
+    const context = { file, model, captures };
+    if (!rule.compiled.predicates.every((predicate) => predicate(context))) return;
+    const reported = captures.get(rule.compiled.report);
+    if (!reported) return;
+    if (combined.multiPattern.has(rule.id)) {
+      // Two patterns of one rule may match the same node; report it once.
+      const key = `${rule.id}:${nodeKey(reported)}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+    }
+    const values: Record<string, string> = {};
+    for (const name of combined.placeholders.get(rule.id) ?? []) {
+      const [capture = '', qualified] = name.split(':');
+      const node = captures.get(capture);
+      if (node) values[name] = qualified ? model.qualifiedName(node) ?? node.text : node.text;
+    }
+    const hit: RuleHit = { ruleId: rule.id, path: file.path, range: nodeRange(reported), values };
+    const replacement = rule.fix.replacement;
+    const target = replacement ? captures.get(replacement.target ?? rule.compiled.report) : undefined;
+    if (target) hit.replacementRange = nodeRange(target);
+    hits.push(hit);
+  };
+  const capturesOf = (match: Parser.QueryMatch) => {
     const captures = new Map<string, SyntaxNode>();
     for (const capture of match.captures) if (!captures.has(capture.name)) captures.set(capture.name, capture.node);
-    const context = { file, model, captures };
-    for (const rule of members) {
-      if (!runsHere(rule) || !rule.compiled.predicates.every((predicate) => predicate(context))) continue;
-      const reported = captures.get(rule.compiled.report);
-      if (!reported) continue;
-      if (combined.multiPattern.has(rule.id)) {
-        // Two patterns of one rule may match the same node; report it once.
-        const key = `${rule.id}:${nodeKey(reported)}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+    return captures;
+  };
+  for (const match of combined.query.matches(file.tree.rootNode)) {
+    if (match.pattern === combined.callPattern) {
+      const call = match.captures[0]?.node;
+      const name = call ? model.qualifiedName(call) : undefined;
+      if (!call || name === undefined) continue;
+      const candidates = new Set(combined.callsByName.get(name) ?? []);
+      for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) {
+        for (const rule of combined.callsByPrefix.get(name.slice(0, dot + 1)) ?? []) candidates.add(rule);
       }
-      const values: Record<string, string> = {};
-      for (const name of combined.placeholders.get(rule.id) ?? []) {
-        const [capture = '', qualified] = name.split(':');
-        const node = captures.get(capture);
-        if (node) values[name] = qualified ? model.qualifiedName(node) ?? node.text : node.text;
+      for (const rule of candidates) {
+        if (!runsHere(rule)) continue;
+        // The rule's own pattern, anchored at this call, supplies its captures.
+        for (const own of ruleQuery(rule).matches(call, { maxStartDepth: 0 })) evaluate(rule, capturesOf(own));
       }
-      const hit: RuleHit = { ruleId: rule.id, path: file.path, range: nodeRange(reported), values };
-      const replacement = rule.fix.replacement;
-      const target = replacement ? captures.get(replacement.target ?? rule.compiled.report) : undefined;
-      if (target) hit.replacementRange = nodeRange(target);
-      hits.push(hit);
+      continue;
     }
+    const members = combined.rulesOfPattern[match.pattern];
+    if (!members?.some(runsHere)) continue;
+    const captures = capturesOf(match);
+    for (const rule of members) if (runsHere(rule)) evaluate(rule, captures);
   }
   return hits;
 }

@@ -42,6 +42,8 @@ export class RubricError extends Error {
 export interface CompiledPython {
   kind: 'python';
   query: string;
+  /** The rule's first predicate when it is `calls`: which capture, and which names. */
+  firstCalls?: { capture: string; names: string[] };
   /** How many patterns the query holds. */
   patternCount: number;
   report: string;
@@ -289,7 +291,13 @@ function compilePython(source: YamlSource, match: Record<string, unknown>, probl
   const include = pathMatcher((match.paths as string[] | undefined) ?? DEFAULT_PYTHON_PATHS);
   const excludeGlobs = match['exclude-paths'] as string[] | undefined;
   const exclude = excludeGlobs ? pathMatcher(excludeGlobs) : () => false;
-  return { kind: 'python', query, patternCount, report, predicates, appliesTo: (file) => include(file) && !exclude(file) };
+  const compiled: CompiledPython = { kind: 'python', query, patternCount, report, predicates, appliesTo: (file) => include(file) && !exclude(file) };
+  const first = where[0]?.calls as { capture?: unknown; names?: unknown } | undefined;
+  if (first && typeof first.capture === 'string') {
+    const names = typeof first.names === 'string' ? [first.names] : first.names;
+    if (Array.isArray(names) && names.every((name) => typeof name === 'string')) compiled.firstCalls = { capture: first.capture, names };
+  }
+  return compiled;
 }
 
 function compileRegexList(source: YamlSource, keys: (string | number)[], list: string[], problems: RubricProblem[]): RegExp[] {
