@@ -133,7 +133,6 @@ function assembleReport(snapshot: Snapshot, options: ReviewOptions, plan: Return
     }
     violationFindings.push(findingFromHit(rule, hit, snapshot));
   }
-  dropSuperseded(violationFindings, rulesById);
   assignFingerprints(violationFindings, snapshot);
 
   const findings: Finding[] = [];
@@ -271,18 +270,6 @@ function findingFromHit(rule: LoadedRule, hit: RuleHit, snapshot: Snapshot): Fin
     };
   }
   return finding;
-}
-
-/** One problem, one finding: where two rules report the same line, the superseding one stays. */
-function dropSuperseded(findings: Finding[], rulesById: ReadonlyMap<string, LoadedRule>): void {
-  const at = (finding: Finding, ruleId: string) => `${ruleId}\0${finding.path ?? ''}\0${finding.range?.start.line ?? 0}`;
-  const superseded = new Set<string>();
-  for (const finding of findings) {
-    for (const id of rulesById.get(finding.ruleId)?.supersedes ?? []) superseded.add(at(finding, id));
-  }
-  if (superseded.size === 0) return;
-  const kept = findings.filter((finding) => !superseded.has(at(finding, finding.ruleId)));
-  findings.splice(0, findings.length, ...kept);
 }
 
 function fingerprint(ruleId: string, path: string, code: string): string {

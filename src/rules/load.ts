@@ -406,7 +406,6 @@ export function parseRuleFile(file: string, text: string): { rule?: LoadedRule; 
     docs,
     fix,
     equivalents: raw.equivalents as string[],
-    supersedes: (raw.supersedes as string[] | undefined) ?? [],
     match: toMatcher(match, compiled),
     source: { file, line: 1, column: 1 },
     compiled,
@@ -500,9 +499,6 @@ export function buildRubric(ruleFiles: readonly RubricFile[], courseFile: Rubric
     byId.set(rule.id, rule);
   }
   for (const rule of rules) {
-    for (const id of rule.supersedes) {
-      if (byId.get(id)?.kind !== 'violation') problems.push({ ...rule.source, message: `\`supersedes\` names \`${id}\`, which is not a violation rule` });
-    }
     for (const id of rule.requirement?.unlessViolated ?? []) {
       if (byId.get(id)?.kind !== 'violation') problems.push({ ...rule.source, message: `\`unless-violated\` names \`${id}\`, which is not a violation rule` });
     }

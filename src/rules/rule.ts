@@ -134,8 +134,6 @@ export interface Rule {
   equivalents: string[];
   match: Matcher;
   requirement?: RequirementSpec;
-  /** Rules whose finding on the same line this rule's finding replaces. */
-  supersedes: string[];
   /** Where the rule was loaded from. */
   source: SourcePosition;
 }

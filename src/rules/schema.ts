@@ -79,12 +79,6 @@ export const ruleSchema = {
       items: { type: 'string', pattern: '^(ruff|bandit|pylint|semgrep|gitleaks|detect-secrets|flake8|mypy|shellcheck|hadolint|sp-repo-review|deptry|pre-commit):[^\\s]+$' },
       uniqueItems: true,
     },
-    supersedes: {
-      type: 'array',
-      items: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' },
-      uniqueItems: true,
-      description: 'Rules this one replaces where both report the same line (e.g. a logging rule over a chapter-4 print rule), so a learner sees one finding per problem.',
-    },
     requirement: {
       type: 'object',
       additionalProperties: false,
