@@ -491,6 +491,19 @@ function parentTypePredicate(negate: boolean): PredicateDefinition {
   };
 }
 
+/**
+ * `def name(...)` statements directly in the module, before `node`. Decorated functions are left
+ * out: their decorators (click, typer) decide what the call does.
+ */
+function moduleFunctionNamed(context: MatchContext, name: string, before: number): SyntaxNode | undefined {
+  let found: SyntaxNode | undefined;
+  for (const child of context.file.tree.rootNode.namedChildren) {
+    if (child.startIndex >= before) break;
+    if (child.type === 'function_definition' && child.childForFieldName('name')?.text === name) found = child;
+  }
+  return found;
+}
+
 export const PREDICATES = {
   calls: callPredicate(false),
   'not-calls': callPredicate(true),
@@ -667,6 +680,18 @@ export const PREDICATES = {
   'any-of': anyOfPredicate(),
   'parent-type': parentTypePredicate(false),
   'not-parent-type': parentTypePredicate(true),
+  'module-function-matches': {
+    description: 'The captured identifier names a function defined earlier at module level (not decorated), and that definition\'s source text matches the regular expression. The last such definition counts.',
+    params: { capture: capture('An identifier, e.g. the callee of a call.'), regex: required(REGEX, 'A JavaScript regular expression over the whole `def` (`^`/`$` at line boundaries).') },
+    compile(args) {
+      const regex = multiline(args.regex as RegExp);
+      return (context) => {
+        const node = get(context, args.capture);
+        const definition = node && moduleFunctionNamed(context, node.text, node.startIndex);
+        return definition ? regex.test(definition.text) : false;
+      };
+    },
+  },
 } satisfies Record<string, PredicateDefinition>;
 
 export type PredicateName = keyof typeof PREDICATES;
