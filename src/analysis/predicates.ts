@@ -4,6 +4,8 @@
 
 import picomatch from 'picomatch';
 
+import { nodeStart, nodeText, textOf } from '../parse/node-fields.ts';
+
 import type { ParsedFile, SyntaxNode } from '../parse/parse.ts';
 import type { SemanticModel } from './semantic.ts';
 import { callArguments, VALUE_KINDS, valueKinds } from './values.ts';
@@ -85,7 +87,7 @@ function isMainGuard(node: SyntaxNode): boolean {
   if (node.type !== 'if_statement') return false;
   const condition = node.childForFieldName('condition');
   if (condition?.type !== 'comparison_operator') return false;
-  const text = condition.text.replace(/\s+/g, '');
+  const text = nodeText(condition).replace(/\s+/g, '');
   return /^__name__==(['"])__main__\1$/.test(text) || /^(['"])__main__\1==__name__$/.test(text);
 }
 
@@ -108,7 +110,7 @@ function hasContext(node: SyntaxNode, kind: ContextKind): boolean {
         break;
       case 'while-true':
         if (current.type === 'while_statement' && child.type === 'block'
-          && ['True', '1'].includes(current.childForFieldName('condition')?.text ?? '')) return true;
+          && ['True', '1'].includes(textOf(current.childForFieldName('condition')) ?? '')) return true;
         break;
       case 'finally': if (current.type === 'finally_clause') return true; break;
       case 'try': if (current.type === 'try_statement' && child.type === 'block') return true; break;
@@ -122,7 +124,7 @@ function hasContext(node: SyntaxNode, kind: ContextKind): boolean {
       case 'class': if (current.type === 'class_definition') return true; break;
       case 'main-guard': if (isMainGuard(current)) return true; break;
       case 'test-function':
-        if (current.type === 'function_definition' && /^test/.test(current.childForFieldName('name')?.text ?? '')) return true;
+        if (current.type === 'function_definition' && /^test/.test(textOf(current.childForFieldName('name')) ?? '')) return true;
         break;
     }
   }
@@ -207,8 +209,8 @@ function valueMatches(value: SyntaxNode, args: Record<string, unknown>): boolean
   const values = args.values as string[] | undefined;
   const regex = args.regex as RegExp | undefined;
   if (kinds && !kinds.some((kind) => valueKinds(value).has(kind))) return false;
-  if (values && !values.includes(value.text)) return false;
-  if (regex && !regex.test(value.text)) return false;
+  if (values && !values.includes(nodeText(value))) return false;
+  if (regex && !regex.test(nodeText(value))) return false;
   return true;
 }
 
@@ -281,7 +283,7 @@ function textPredicate(negate: boolean): PredicateDefinition {
       const regex = args.regex as RegExp;
       return (context) => {
         const node = get(context, args.capture);
-        return node ? regex.test(node.text) !== negate : false;
+        return node ? regex.test(nodeText(node)) !== negate : false;
       };
     },
   };
@@ -367,7 +369,7 @@ function enclosingFunctionPredicate(negate: boolean): PredicateDefinition {
         if (!node) return false;
         for (let current = node.parent; current; current = current.parent) {
           if (current.type === 'function_definition') {
-            return regex.test(current.childForFieldName('name')?.text ?? '') !== negate;
+            return regex.test(textOf(current.childForFieldName('name')) ?? '') !== negate;
           }
         }
         return negate;
@@ -397,7 +399,7 @@ function fileTextPredicate(negate: boolean): PredicateDefinition {
 /** The innermost `def` around the node (lambdas and classes are not scopes here), or the module. */
 function enclosingScopeText(context: MatchContext, node: SyntaxNode): string {
   for (let current = node.parent; current; current = current.parent) {
-    if (current.type === 'function_definition') return current.text;
+    if (current.type === 'function_definition') return nodeText(current);
   }
   return context.file.text;
 }
@@ -448,7 +450,7 @@ function scopeMentionsPredicate(negate: boolean): PredicateDefinition {
         const source = template.replace(TEMPLATE_PLACEHOLDER, (_placeholder, name: string) => {
           const captured = context.captures.get(name);
           if (!captured) missing = true;
-          return captured ? escapeRegexText(captured.text) : '';
+          return captured ? escapeRegexText(nodeText(captured)) : '';
         });
         if (missing) return false;
         let regex = compiled.get(source);
@@ -499,7 +501,7 @@ function moduleFunctionNamed(context: MatchContext, name: string, before: number
   let found: SyntaxNode | undefined;
   for (const child of context.file.tree.rootNode.namedChildren) {
     if (child.startIndex >= before) break;
-    if (child.type === 'function_definition' && child.childForFieldName('name')?.text === name) found = child;
+    if (child.type === 'function_definition' && textOf(child.childForFieldName('name')) === name) found = child;
   }
   return found;
 }
@@ -636,7 +638,7 @@ export const PREDICATES = {
       return (context) => {
         const a = get(context, args.a);
         const b = get(context, args.b);
-        return a !== undefined && b !== undefined && a.text.replace(/\s+/g, '') === b.text.replace(/\s+/g, '');
+        return a !== undefined && b !== undefined && nodeText(a).replace(/\s+/g, '') === nodeText(b).replace(/\s+/g, '');
       };
     },
   },
@@ -649,7 +651,7 @@ export const PREDICATES = {
       return (context) => {
         const node = get(context, args.capture);
         if (!node || !valueKinds(node).has('number')) return false;
-        const value = Number(node.text.replace(/_/g, ''));
+        const value = Number(nodeText(node).replace(/_/g, ''));
         return Number.isInteger(value) && (value < min || value > max);
       };
     },
@@ -687,8 +689,8 @@ export const PREDICATES = {
       const regex = multiline(args.regex as RegExp);
       return (context) => {
         const node = get(context, args.capture);
-        const definition = node && moduleFunctionNamed(context, node.text, node.startIndex);
-        return definition ? regex.test(definition.text) : false;
+        const definition = node && moduleFunctionNamed(context, nodeText(node), nodeStart(node));
+        return definition ? regex.test(nodeText(definition)) : false;
       };
     },
   },

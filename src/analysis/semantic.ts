@@ -6,11 +6,12 @@
 import Parser from 'tree-sitter';
 
 import { PYTHON_BUILTINS } from './builtins.ts';
-import { nodeKey, nodeStart } from '../parse/node-fields.ts';
+import { nodeKey, nodeStart, nodeText, textOf } from '../parse/node-fields.ts';
 import { pythonLanguage } from '../parse/parse.ts';
 import type { SyntaxNode, Tree } from '../parse/parse.ts';
 
-const BINDINGS_QUERY = `
+/** Patterns that feed the model; the rule stage runs them in the same query as the rules. */
+export const BINDINGS_QUERY = `
 (import_statement name: (dotted_name) @import.module)
 (import_statement name: (aliased_import name: (dotted_name) @import.module alias: (identifier) @import.alias))
 (import_from_statement module_name: (dotted_name) @from.module name: (dotted_name) @from.name)
@@ -89,9 +90,12 @@ export class SemanticModel {
   private readonly resolved = new Map<string, string | undefined>();
   private readonly importedModules = new Set<string>();
 
-  constructor(tree: Tree) {
-    bindingsQuery ??= new Parser.Query(pythonLanguage, BINDINGS_QUERY);
-    const matches = bindingsQuery.matches(tree.rootNode);
+  /** `matches`: the matches of BINDINGS_QUERY's patterns over `tree`, when the caller already has them. */
+  constructor(tree: Tree, matches?: readonly Parser.QueryMatch[]) {
+    if (!matches) {
+      bindingsQuery ??= new Parser.Query(pythonLanguage, BINDINGS_QUERY);
+      matches = bindingsQuery.matches(tree.rootNode);
+    }
     this.scopes = [newScope('module', 0, Number.POSITIVE_INFINITY, -1)];
     const definitions: { kind: Scope['kind']; start: number; end: number }[] = [];
     for (const match of matches) {
@@ -140,7 +144,7 @@ export class SemanticModel {
         case 'attribute': {
           const attribute = current.childForFieldName('attribute');
           if (!attribute) return undefined;
-          trailing.unshift(attribute.text);
+          trailing.unshift(nodeText(attribute));
           current = current.childForFieldName('object');
           break;
         }
@@ -195,7 +199,7 @@ export class SemanticModel {
   }
 
   private resolveIdentifier(identifier: SyntaxNode, trailing: string[]): string | undefined {
-    const name = identifier.text;
+    const name = nodeText(identifier);
     const use = nodeStart(identifier);
     // `self.session.get`: look up `self.session` among the class's tracked attributes.
     if (name === 'self' && trailing.length > 0) {
@@ -280,21 +284,21 @@ export class SemanticModel {
     const module = captures.get('import.module');
     if (module) {
       const alias = captures.get('import.alias');
-      const dotted = module.text.replace(/\s+/g, '');
+      const dotted = nodeText(module).replace(/\s+/g, '');
       this.importedModules.add(dotted);
       // `import os.path` binds `os`; `import os.path as p` binds `p` to `os.path`.
       const head = dotted.split('.')[0] ?? dotted;
-      const [name, target] = alias ? [alias.text, dotted] : [head, head];
+      const [name, target] = alias ? [nodeText(alias), dotted] : [head, head];
       this.scopeAt(nodeStart(module)).imports.set(name, target);
       return;
     }
     const fromModule = captures.get('from.module');
     const fromName = captures.get('from.name');
     if (fromModule && fromName) {
-      const base = fromModule.text.replace(/\s+/g, '');
+      const base = nodeText(fromModule).replace(/\s+/g, '');
       this.importedModules.add(base);
       const alias = captures.get('from.alias');
-      this.scopeAt(nodeStart(fromModule)).imports.set(alias?.text ?? fromName.text, `${base}.${fromName.text}`);
+      this.scopeAt(nodeStart(fromModule)).imports.set(textOf(alias) ?? nodeText(fromName), `${base}.${nodeText(fromName)}`);
       return;
     }
     const definition = captures.get('def.own') ?? captures.get('def');
@@ -312,20 +316,20 @@ export class SemanticModel {
     const selfName = captures.get('receiver.self');
     const attribute = captures.get('receiver.attr');
     if (selfName && attribute) {
-      if (selfName.text !== 'self') return;
+      if (nodeText(selfName) !== 'self') return;
       const cls = this.enclosingClass(nodeStart(call));
-      if (cls) this.bindReceiver(cls, `self.${attribute.text}`, call);
+      if (cls) this.bindReceiver(cls, `self.${nodeText(attribute)}`, call);
       return;
     }
     const name = captures.get('receiver.name');
-    if (name) this.bindReceiver(this.scopeAt(nodeStart(name)), name.text, call);
+    if (name) this.bindReceiver(this.scopeAt(nodeStart(name)), nodeText(name), call);
   }
 
   /** Flow-insensitive: a name bound to two different calls in one scope has no known type. */
   private bindReceiver(scope: Scope, name: string, call: SyntaxNode): void {
     if (scope.receivers.has(name)) {
       const previous = scope.receivers.get(name);
-      if (previous && previous.childForFieldName('function')?.text !== call.childForFieldName('function')?.text) {
+      if (previous && textOf(previous.childForFieldName('function')) !== textOf(call.childForFieldName('function'))) {
         scope.receivers.set(name, null);
       }
       return;
@@ -336,8 +340,8 @@ export class SemanticModel {
 
 function addLocal(scope: Scope, name: SyntaxNode): void {
   const start = nodeStart(name);
-  const previous = scope.locals.get(name.text);
-  if (previous === undefined || start < previous) scope.locals.set(name.text, start);
+  const previous = scope.locals.get(nodeText(name));
+  if (previous === undefined || start < previous) scope.locals.set(nodeText(name), start);
 }
 
 function firstStringArgument(call: SyntaxNode): string | undefined {
@@ -345,7 +349,7 @@ function firstStringArgument(call: SyntaxNode): string | undefined {
   const first = args?.firstNamedChild;
   if (first?.type === 'string') return stringLiteralValue(first);
   const service = args?.namedChildren.find(
-    (arg) => arg.type === 'keyword_argument' && arg.childForFieldName('name')?.text === 'service_name',
+    (arg) => arg.type === 'keyword_argument' && textOf(arg.childForFieldName('name')) === 'service_name',
   );
   const value = service?.childForFieldName('value');
   return value?.type === 'string' ? stringLiteralValue(value) : undefined;
@@ -357,7 +361,7 @@ export function stringLiteralValue(node: SyntaxNode): string | undefined {
   let value = '';
   for (const child of node.namedChildren) {
     if (child.type === 'interpolation') return undefined;
-    if (child.type === 'string_content') value += child.text;
+    if (child.type === 'string_content') value += nodeText(child);
   }
   return value;
 }

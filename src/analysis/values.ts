@@ -1,6 +1,7 @@
 // Classifies Python expression nodes into the value kinds that rule predicates talk about
 // (`shell=True`, a plain string vs an f-string, `**kwargs`, …).
 
+import { textOf } from '../parse/node-fields.ts';
 import type { SyntaxNode } from '../parse/parse.ts';
 
 export const VALUE_KINDS = [
@@ -31,7 +32,7 @@ export function valueKinds(input: SyntaxNode): Set<ValueKind> {
   switch (node.type) {
     case 'string':
     case 'concatenated_string': {
-      const prefix = (node.type === 'string' ? node : node.firstNamedChild)?.firstChild?.text.toLowerCase() ?? '';
+      const prefix = textOf((node.type === 'string' ? node : node.firstNamedChild)?.firstChild)?.toLowerCase() ?? '';
       if (prefix.includes('b')) kinds.add('bytes');
       if (hasInterpolation(node)) kinds.add('fstring').add('dynamic-string').add('dynamic');
       else kinds.add('string').add('literal');
@@ -61,7 +62,7 @@ export function valueKinds(input: SyntaxNode): Set<ValueKind> {
     case 'call': {
       kinds.add('call').add('dynamic');
       const fn = node.childForFieldName('function');
-      if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format') {
+      if (fn?.type === 'attribute' && textOf(fn.childForFieldName('attribute')) === 'format') {
         const receiver = fn.childForFieldName('object');
         if (receiver && isStringish(unwrap(receiver))) kinds.add('format').add('dynamic-string');
       }
@@ -71,7 +72,7 @@ export function valueKinds(input: SyntaxNode): Set<ValueKind> {
       kinds.add('dynamic');
       const left = node.childForFieldName('left');
       const right = node.childForFieldName('right');
-      const operator = node.childForFieldName('operator')?.text;
+      const operator = textOf(node.childForFieldName('operator'));
       if (operator === '%' && left && isStringish(unwrap(left))) kinds.add('percent').add('dynamic-string');
       if (operator === '+' && ((left && isStringish(unwrap(left))) || (right && isStringish(unwrap(right))))) {
         kinds.add('concat').add('dynamic-string');
@@ -100,7 +101,7 @@ export function callArguments(call: SyntaxNode): CallArguments {
   for (const arg of args.namedChildren) {
     switch (arg.type) {
       case 'keyword_argument': {
-        const name = arg.childForFieldName('name')?.text;
+        const name = textOf(arg.childForFieldName('name'));
         const value = arg.childForFieldName('value');
         if (name && value) result.keywords.set(name, value);
         break;

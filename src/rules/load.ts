@@ -20,6 +20,7 @@ import { pythonLanguage } from '../parse/parse.ts';
 import { chapterOrder, parseChapterId } from '../rubric/course.ts';
 import type { Course, CourseChapter } from '../rubric/course.ts';
 import type { ChapterId, PredicateCall, Rule, SourcePosition } from './rule.ts';
+import { balanced, splitPatterns } from './query-text.ts';
 import { courseSchema, ruleSchema } from './schema.ts';
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -39,11 +40,42 @@ export class RubricError extends Error {
   }
 }
 
+/**
+ * One alternative of a call constraint: `calls` on `capture` with `names`, or (no `names`) another
+ * predicate on `capture`, or `unknown` for a predicate that names no capture.
+ */
+export type CallAlternative = { capture: string; names?: string[] } | 'unknown';
+export type CallConstraint = CallAlternative[];
+
+function callAlternative(entry: unknown): CallAlternative {
+  const pairs = typeof entry === 'object' && entry !== null ? Object.entries(entry as Record<string, unknown>) : [];
+  const [name, args] = pairs[0] ?? [];
+  if (pairs.length !== 1 || typeof args !== 'object' || args === null) return 'unknown';
+  const { capture, names } = args as { capture?: unknown; names?: unknown };
+  if (typeof capture !== 'string') return 'unknown';
+  if (name !== 'calls') return { capture };
+  const list = typeof names === 'string' ? [names] : names;
+  return Array.isArray(list) && list.every((item) => typeof item === 'string') ? { capture, names: list } : { capture };
+}
+
+function callConstraintsOf(where: Record<string, unknown>[]): CallConstraint[] {
+  const constraints: CallConstraint[] = [];
+  for (const entry of where) {
+    if ('calls' in entry) constraints.push([callAlternative(entry)]);
+    const anyOf = (entry['any-of'] as { of?: unknown } | undefined)?.of;
+    if (Array.isArray(anyOf)) constraints.push(anyOf.map(callAlternative));
+  }
+  return constraints;
+}
+
 export interface CompiledPython {
   kind: 'python';
   query: string;
-  /** The rule's first predicate when it is `calls`: which capture, and which names. */
-  firstCalls?: { capture: string; names: string[] };
+  /**
+   * What the rule's `calls` predicates require, for looking calls up by name: one entry per
+   * top-level `calls` or `any-of` of `where:` (all must hold), each a list of alternatives.
+   */
+  callConstraints: CallConstraint[];
   /** How many patterns the query holds. */
   patternCount: number;
   report: string;
@@ -255,11 +287,9 @@ export function queryCaptures(query: string): Set<string> {
   return new Set([...withoutStrings.matchAll(/@([A-Za-z_][\w.-]*)/g)].map((match) => match[1] ?? ''));
 }
 
-function compilePython(source: YamlSource, match: Record<string, unknown>, problems: RubricProblem[]): CompiledPython | undefined {
-  const query = match.query as string;
-  let patternCount: number;
+function queryPatternCount(source: YamlSource, query: string, problems: RubricProblem[]): number | undefined {
   try {
-    patternCount = (new Parser.Query(pythonLanguage, query) as unknown as { predicates: unknown[] }).predicates.length;
+    return (new Parser.Query(pythonLanguage, query) as unknown as { predicates: unknown[] }).predicates.length;
   } catch (error) {
     const parsed = QUERY_ERROR.exec((error as Error).message);
     const offset = parsed ? Number(parsed[2]) : 0;
@@ -268,6 +298,16 @@ function compilePython(source: YamlSource, match: Record<string, unknown>, probl
     problems.push({ ...source.positionInString(['match', 'query'], offset), message: `${description} near \`${near}\`` });
     return undefined;
   }
+}
+
+/**
+ * `checkQuery: false` trusts the query text and counts its patterns without compiling it; the
+ * caller must then compile all rules' queries together (see `buildRubric`).
+ */
+function compilePython(source: YamlSource, match: Record<string, unknown>, problems: RubricProblem[], checkQuery: boolean): CompiledPython | undefined {
+  const query = match.query as string;
+  const patternCount = checkQuery || !balanced(query) ? queryPatternCount(source, query, problems) : splitPatterns(query).length;
+  if (patternCount === undefined) return undefined;
   const stray = topLevelPredicateOffset(query);
   if (stray !== undefined) {
     problems.push({ ...source.positionInString(['match', 'query'], stray), message: 'this query predicate stands outside any pattern, so tree-sitter ignores it; wrap the pattern and its predicate together: `((call …) @x (#eq? @name "…"))`' });
@@ -291,13 +331,7 @@ function compilePython(source: YamlSource, match: Record<string, unknown>, probl
   const include = pathMatcher((match.paths as string[] | undefined) ?? DEFAULT_PYTHON_PATHS);
   const excludeGlobs = match['exclude-paths'] as string[] | undefined;
   const exclude = excludeGlobs ? pathMatcher(excludeGlobs) : () => false;
-  const compiled: CompiledPython = { kind: 'python', query, patternCount, report, predicates, appliesTo: (file) => include(file) && !exclude(file) };
-  const first = where[0]?.calls as { capture?: unknown; names?: unknown } | undefined;
-  if (first && typeof first.capture === 'string') {
-    const names = typeof first.names === 'string' ? [first.names] : first.names;
-    if (Array.isArray(names) && names.every((name) => typeof name === 'string')) compiled.firstCalls = { capture: first.capture, names };
-  }
-  return compiled;
+  return { kind: 'python', query, patternCount, report, predicates, callConstraints: callConstraintsOf(where), appliesTo: (file) => include(file) && !exclude(file) };
 }
 
 function compileRegexList(source: YamlSource, keys: (string | number)[], list: string[], problems: RubricProblem[]): RegExp[] {
@@ -339,7 +373,12 @@ export function chapterFolder(chapter: ChapterId): string {
   return typeof chapter === 'number' ? String(chapter).padStart(2, '0') : chapter;
 }
 
-export function parseRuleFile(file: string, text: string): { rule?: LoadedRule; problems: RubricProblem[] } {
+export interface ParseRuleOptions {
+  /** Compile the rule's tree-sitter query on its own (default); see `compilePython`. */
+  checkQuery?: boolean;
+}
+
+export function parseRuleFile(file: string, text: string, options: ParseRuleOptions = {}): { rule?: LoadedRule; problems: RubricProblem[] } {
   const source = new YamlSource(file, text);
   const problems: RubricProblem[] = source.document.errors.map((error) => ({ ...source.at(error.pos[0]), message: `YAML: ${error.message.split('\n')[0]}` }));
   if (problems.length > 0) return { problems };
@@ -362,7 +401,7 @@ export function parseRuleFile(file: string, text: string): { rule?: LoadedRule; 
   const match = raw.match;
   switch (match.kind as string) {
     case 'python': {
-      compiled = compilePython(source, match, problems);
+      compiled = compilePython(source, match, problems, options.checkQuery ?? true);
       if (compiled) {
         const captures = queryCaptures(compiled.query);
         // Requirements may also say how much evidence was found.
@@ -484,15 +523,35 @@ export interface RubricFile {
   text: string;
 }
 
+function queriesCompileTogether(rules: readonly LoadedRule[]): boolean {
+  const python = rules.flatMap((rule) => (rule.compiled.kind === 'python' ? [rule.compiled] : []));
+  if (python.length === 0) return true;
+  try {
+    const query = new Parser.Query(pythonLanguage, python.map((compiled) => compiled.query).join('\n'));
+    const count = (query as unknown as { predicates: unknown[] }).predicates.length;
+    return count === python.reduce((sum, compiled) => sum + compiled.patternCount, 0);
+  } catch {
+    return false;
+  }
+}
+
 /** Builds a rubric from file contents (the CLI reads them from disk, the app may read them from GitHub). */
 export function buildRubric(ruleFiles: readonly RubricFile[], courseFile: RubricFile): Rubric {
-  const problems: RubricProblem[] = [];
-  const rules: LoadedRule[] = [];
-  for (const { file, text } of ruleFiles) {
-    const result = parseRuleFile(file, text);
-    problems.push(...result.problems);
-    if (result.rule) rules.push(result.rule);
-  }
+  const parseAll = (checkQuery: boolean) => {
+    const problems: RubricProblem[] = [];
+    const rules: LoadedRule[] = [];
+    for (const { file, text } of ruleFiles) {
+      const result = parseRuleFile(file, text, { checkQuery });
+      problems.push(...result.problems);
+      if (result.rule) rules.push(result.rule);
+    }
+    return { problems, rules };
+  };
+  // Compiling 150 queries one by one takes longer than the rest of loading; compiling them as one
+  // query checks them all at once. Only when that fails are they compiled one by one, to say which
+  // rule is wrong and where.
+  let { problems, rules } = parseAll(false);
+  if (!queriesCompileTogether(rules)) ({ problems, rules } = parseAll(true));
   const byId = new Map<string, LoadedRule>();
   for (const rule of rules) {
     if (byId.has(rule.id)) problems.push({ ...rule.source, message: `rule id \`${rule.id}\` is also defined in ${byId.get(rule.id)?.source.file}` });

@@ -81,6 +81,21 @@ describe('rule files', () => {
 });
 
 describe('rubric', () => {
+  it('compiles all queries together, and still names the rule whose query is broken', () => {
+    const broken = validRule.replace('id: http-call-without-timeout', 'id: http-call-without-timeout-copy')
+      .replace('(call function: [(attribute) (identifier)]) @call', '(call functon: (attribute)) @call');
+    const line = broken.split('\n').findIndex((candidate) => candidate.includes('functon')) + 1;
+    let error: unknown;
+    try {
+      buildRubric([{ file: FILE, text: validRule }, { file: 'rules/08/http-call-without-timeout-copy.yml', text: broken }], { file: 'rules/course.yml', text: course });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(RubricError);
+    expect((error as RubricError).message).toContain(`rules/08/http-call-without-timeout-copy.yml:${line}:11: unknown field name in the tree-sitter query near \`functon: (attribute)\``);
+    expect((error as RubricError).message).not.toContain(`${FILE}:`);
+  });
+
   it('rejects a course that grades an unknown requirement, with its position', () => {
     const broken = course.replace(/rule: has-tests\b/, 'rule: has-testz');
     const line = broken.split('\n').findIndex((candidate) => candidate.includes('has-testz')) + 1;
