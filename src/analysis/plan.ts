@@ -47,7 +47,7 @@ export interface CalleeRegex {
 
 export interface RulePlan {
   query: Parser.Query;
-  /** Patterns [0, bindingPatterns) are the semantic model's. */
+  /** Patterns [0, bindingPatterns) are the semantic model's (some also anchor a node type). */
   bindingPatterns: number;
   /** Native patterns' members, by pattern index. */
   nativeMembers: (PatternMember[] | undefined)[];
@@ -57,7 +57,7 @@ export interface RulePlan {
   callAnchor?: number;
   trivialByType: Map<string, TypeAnchorMember[]>;
   byQualifiedName: Map<string, PythonRule[]>;
-  /** Keyed by the part before a trailing `*`: `requests.Session.` for `requests.Session.*`. */
+  /** Keyed by the dotted part before the first `*`: `requests.Session.` for `requests.Session.*`. */
   byQualifiedPrefix: Map<string, PythonRule[]>;
   byCalleeName: Map<string, PythonRule[]>;
   byCalleeText: Map<string, PythonRule[]>;
@@ -77,9 +77,16 @@ function placeholdersOf(rule: LoadedRule): string[] {
   return [...new Set(templates.flatMap((template) => [...template.matchAll(PLACEHOLDER)].map((match) => match[1] ?? '')))];
 }
 
-/** Exact names, or names ending in `.*`: both can be looked up; other globs cannot. */
-function indexable(names: readonly string[]): boolean {
-  return names.every((name) => !name.slice(0, -2).includes('*') && (!name.includes('*') || name.endsWith('.*')));
+/**
+ * How a qualified-name glob is looked up: an exact name, or the dotted prefix every match starts
+ * with (`kubernetes.client.` for `kubernetes.client.*Api.*`). Undefined when no dot precedes the
+ * first `*`, which leaves nothing to look up.
+ */
+function nameKey(name: string): { exact: string } | { prefix: string } | undefined {
+  const star = name.indexOf('*');
+  if (star === -1) return { exact: name };
+  const dot = name.lastIndexOf('.', star);
+  return dot > 0 ? { prefix: name.slice(0, dot + 1) } : undefined;
 }
 
 /**
@@ -94,7 +101,7 @@ function qualifiedNameKeys(constraints: readonly CallConstraint[], shape: Patter
     const usable = constraint.every((alternative) => {
       if (alternative === 'unknown') return false;
       if (!captures.has(alternative.capture)) return true;
-      if (!alternative.names || !onCall.has(alternative.capture) || !indexable(alternative.names)) return false;
+      if (!alternative.names || !onCall.has(alternative.capture) || !alternative.names.every((name) => nameKey(name))) return false;
       names.push(...alternative.names);
       return true;
     });
@@ -166,8 +173,9 @@ export function planRules(rules: readonly LoadedRule[]): RulePlan {
         const key = names ? undefined : calleeKey(shape);
         if (names) {
           for (const name of names) {
-            if (name.endsWith('.*')) add(byQualifiedPrefix, name.slice(0, -1), rule);
-            else add(byQualifiedName, name, rule);
+            const key = nameKey(name);
+            if (key && 'exact' in key) add(byQualifiedName, key.exact, rule);
+            else if (key) add(byQualifiedPrefix, key.prefix, rule);
           }
         } else if (key?.kind === 'regex') {
           if (!calleeRegexes.some((entry) => entry.rule === rule && entry.regex.source === key.regex.source && entry.onName === key.onName)) {
@@ -196,9 +204,16 @@ export function planRules(rules: readonly LoadedRule[]): RulePlan {
   }
 
   let source = BINDINGS_QUERY;
-  const bindingPatterns = patternCount(new Parser.Query(pythonLanguage, BINDINGS_QUERY));
+  const bindings = splitPatterns(BINDINGS_QUERY);
+  const bindingPatterns = bindings.length;
   const nativeMembers: (PatternMember[] | undefined)[] = new Array<undefined>(bindingPatterns).fill(undefined);
-  const anchorTypes: (string | undefined)[] = new Array<undefined>(bindingPatterns).fill(undefined);
+  // `(function_definition) @scope.function` of the bindings already hands over every def: rules'
+  // `(function_definition) @x` patterns take their nodes from it instead of a pattern of their own.
+  const anchorTypes: (string | undefined)[] = bindings.map((pattern) => {
+    const shape = patternShape(pattern);
+    return shape.trivial && shape.rootType !== undefined && trivialByType.has(shape.rootType) ? shape.rootType : undefined;
+  });
+  const anchoredByBindings = new Set(anchorTypes);
   const push = (text: string, count: number, members: PatternMember[] | undefined, anchor: string | undefined) => {
     source += `${text}\n`;
     for (let index = 0; index < count; index += 1) {
@@ -213,7 +228,7 @@ export function planRules(rules: readonly LoadedRule[]): RulePlan {
     push('(call function: (_) @anchor.callee) @anchor.call', 1, undefined, 'call');
   }
   for (const type of trivialByType.keys()) {
-    if (type !== 'call') push(`(${type}) @anchor`, 1, undefined, type);
+    if (type !== 'call' && !anchoredByBindings.has(type)) push(`(${type}) @anchor`, 1, undefined, type);
   }
   const query = new Parser.Query(pythonLanguage, source);
   if (patternCount(query) !== nativeMembers.length) throw new Error('rule plan: the combined query has a different number of patterns than planned');

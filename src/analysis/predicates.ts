@@ -305,13 +305,26 @@ function valueKindPredicate(negate: boolean): PredicateDefinition {
   };
 }
 
+/** A test of the whole file, run once per file however many matches ask. */
+function oncePerFile(test: (context: MatchContext) => boolean): CompiledPredicate {
+  const results = new WeakMap<ParsedFile, boolean>();
+  return (context) => {
+    let result = results.get(context.file);
+    if (result === undefined) {
+      result = test(context);
+      results.set(context.file, result);
+    }
+    return result;
+  };
+}
+
 function fileCallPredicate(negate: boolean): PredicateDefinition {
   return {
     description: negate ? 'The file makes no call to any of the names.' : 'The file calls one of the names somewhere.',
     params: { names: required(GLOBS, 'Qualified call names.') },
     compile(args) {
       const matches = nameMatcher(args.names as string[]);
-      return (context) => containsAny(context, context.file.tree.rootNode, matches, []) !== negate;
+      return oncePerFile((context) => containsAny(context, context.file.tree.rootNode, matches, []) !== negate);
     },
   };
 }
@@ -322,7 +335,7 @@ function importPredicate(negate: boolean): PredicateDefinition {
     params: { modules: required(GLOBS, 'Module names, e.g. `logging`, `requests`, `boto3*`.') },
     compile(args) {
       const matches = nameMatcher((args.modules as string[]).flatMap((module) => [module, `${module}.*`]));
-      return (context) => [...context.model.modules].some((module) => matches(module)) !== negate;
+      return oncePerFile((context) => [...context.model.modules].some((module) => matches(module)) !== negate);
     },
   };
 }
@@ -391,7 +404,7 @@ function fileTextPredicate(negate: boolean): PredicateDefinition {
     params: { regex: required(REGEX, 'A JavaScript regular expression over the file text.') },
     compile(args) {
       const regex = multiline(args.regex as RegExp);
-      return (context) => regex.test(context.file.text) !== negate;
+      return oncePerFile((context) => regex.test(context.file.text) !== negate);
     },
   };
 }

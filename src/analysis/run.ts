@@ -80,7 +80,14 @@ export function runPythonRules(rubric: Rubric, file: ParsedFile, active: Readonl
   // Matches come in document order, so bindings and rule matches interleave: split them.
   const bindings: Parser.QueryMatch[] = [];
   const ruleMatches: Parser.QueryMatch[] = [];
-  for (const match of matches) (match.pattern < plan.bindingPatterns ? bindings : ruleMatches).push(match);
+  for (const match of matches) {
+    if (match.pattern >= plan.bindingPatterns) {
+      ruleMatches.push(match);
+      continue;
+    }
+    bindings.push(match);
+    if (plan.anchorTypes[match.pattern] !== undefined) ruleMatches.push(match);
+  }
   const model = new SemanticModel(file.tree, bindings);
   const hits: RuleHit[] = [];
   const seen = new Set<string>();

@@ -301,6 +301,18 @@ function queryPatternCount(source: YamlSource, query: string, problems: RubricPr
 }
 
 /**
+ * Relative cost of a predicate: text and path tests are cheap, name resolution and argument lists
+ * read a few nodes, walks up the tree read many, and body, scope and whole-file searches read most.
+ */
+function predicateCost(name: string): number {
+  if (/^(?:not-)?path-|^file-(?:not-)?imports$|^file-text-/.test(name)) return 0;
+  if (/^(?:not-)?text-|^same-text$|^number-outside$|value-kind$/.test(name)) return 1;
+  if (/^(?:not-)?(?:calls|resolves-to)$|keyword|^argument|^positional-count$|^result-discarded$|parent-type$/.test(name)) return 2;
+  if (/^(?:not-)?inside|function-named$|^module-function-matches$|^any-of$/.test(name)) return 3;
+  return 4;
+}
+
+/**
  * `checkQuery: false` trusts the query text and counts its patterns without compiling it; the
  * caller must then compile all rules' queries together (see `buildRubric`).
  */
@@ -320,14 +332,16 @@ function compilePython(source: YamlSource, match: Record<string, unknown>, probl
     problems.push({ ...source.positionOf(['match', 'report']), message: `\`report\` names capture \`${report}\`, which the query does not define (it has: ${[...captures].join(', ')})` });
     ok = false;
   }
-  const predicates: CompiledPredicate[] = [];
+  const ranked: { cost: number; predicate: CompiledPredicate }[] = [];
   const where = (match.where as Record<string, unknown>[] | undefined) ?? [];
   where.forEach((raw, index) => {
     const compiled = compileCall(source, ['match', 'where', index], raw, PREDICATES, 'predicate', problems, captures);
-    if (compiled) predicates.push(compiled.compiled);
+    if (compiled) ranked.push({ cost: predicateCost(compiled.call.name), predicate: compiled.compiled });
     else ok = false;
   });
   if (!ok) return undefined;
+  // All must hold and none has side effects, so the cheap ones run first and fail fast.
+  const predicates = ranked.sort((a, b) => a.cost - b.cost).map((entry) => entry.predicate);
   const include = pathMatcher((match.paths as string[] | undefined) ?? DEFAULT_PYTHON_PATHS);
   const excludeGlobs = match['exclude-paths'] as string[] | undefined;
   const exclude = excludeGlobs ? pathMatcher(excludeGlobs) : () => false;
