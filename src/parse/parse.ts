@@ -42,8 +42,21 @@ function parser(): Parser {
 // a larger buffer reads them in a few chunks.
 const BUFFER_SIZE = 1024 * 1024;
 
+/**
+ * The addon remembers every node it hands to JavaScript, with a weak reference and a finalizer per
+ * node, so that handing the same node over again returns the same object. Rules receive hundreds
+ * of thousands of nodes and compare them by id, never by object, so that bookkeeping only costs:
+ * time when nodes are created, and garbage-collection work before a tree's memory is freed.
+ */
+function withoutNodeCache(tree: Tree): void {
+  const uncached = tree as unknown as { _cacheNode: (node: unknown) => void; _cacheNodes: (nodes: unknown[]) => void };
+  uncached._cacheNode = () => undefined;
+  uncached._cacheNodes = () => undefined;
+}
+
 export function parsePython(file: SnapshotFile): ParsedFile {
   const tree = parser().parse(file.text, undefined, { bufferSize: Math.max(BUFFER_SIZE, file.text.length + 1) });
+  withoutNodeCache(tree);
   const parsed: ParsedFile = { path: file.path, text: file.text, tree };
   if (tree.rootNode.hasError) {
     const problem = firstSyntaxProblem(tree.rootNode);
