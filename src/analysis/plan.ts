@@ -13,8 +13,7 @@ import Parser from 'tree-sitter';
 
 import { pythonLanguage } from '../parse/parse.ts';
 import type { CallConstraint, CompiledPython, LoadedRule } from '../rules/load.ts';
-import { queryCaptures } from '../rules/load.ts';
-import { splitPatterns } from '../rules/query-text.ts';
+import { queryCaptures, splitPatterns } from '../rules/query-text.ts';
 import { canonicalPattern, patternShape } from './query-shape.ts';
 import type { PatternShape } from './query-shape.ts';
 import { BINDINGS_QUERY } from './semantic.ts';
@@ -146,6 +145,7 @@ export function planRules(rules: readonly LoadedRule[]): RulePlan {
   const byCalleeText = new Map<string, PythonRule[]>();
   const calleeRegexes: CalleeRegex[] = [];
   const calleeIndexed = new Map<PythonRule, string>();
+  let indexedCount = 0;
   const multiPattern = new Set<string>();
   const placeholders = new Map<string, string[]>();
 
@@ -201,6 +201,7 @@ export function planRules(rules: readonly LoadedRule[]): RulePlan {
       native.set(canonical.text, entry);
     }
     if (indexed.length > 0) calleeIndexed.set(rule, indexed.join('\n'));
+    indexedCount += indexed.length;
   }
 
   let source = BINDINGS_QUERY;
@@ -230,8 +231,14 @@ export function planRules(rules: readonly LoadedRule[]): RulePlan {
   for (const type of trivialByType.keys()) {
     if (type !== 'call' && !anchoredByBindings.has(type)) push(`(${type}) @anchor`, 1, undefined, type);
   }
-  const query = new Parser.Query(pythonLanguage, source);
-  if (patternCount(query) !== nativeMembers.length) throw new Error('rule plan: the combined query has a different number of patterns than planned');
+  // The call-indexed patterns run from their own small queries, but they are compiled here too,
+  // switched off, so that compiling this one query checks every pattern of every rule.
+  const planned = nativeMembers.length;
+  const indexedPatterns = [...calleeIndexed.values()].join('\n');
+  const query = new Parser.Query(pythonLanguage, `${source}${indexedPatterns}`);
+  const total = patternCount(query);
+  if (total !== planned + indexedCount) throw new Error('rule plan: the combined query has a different number of patterns than planned');
+  for (let index = planned; index < total; index += 1) query.disablePattern(index);
   const plan: RulePlan = {
     query, bindingPatterns, nativeMembers, anchorTypes, trivialByType, byQualifiedName, byQualifiedPrefix,
     byCalleeName, byCalleeText, calleeRegexes, calleeIndexed, multiPattern, placeholders,

@@ -12,6 +12,7 @@ import Parser from 'tree-sitter';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 
+import { planRules } from '../analysis/plan.ts';
 import { convertParam, PREDICATES, pathMatcher } from '../analysis/predicates.ts';
 import type { CompiledPredicate, PredicateDefinition } from '../analysis/predicates.ts';
 import { REPOSITORY_CHECKS } from '../analysis/repository-checks.ts';
@@ -20,8 +21,10 @@ import { pythonLanguage } from '../parse/parse.ts';
 import { chapterOrder, parseChapterId } from '../rubric/course.ts';
 import type { Course, CourseChapter } from '../rubric/course.ts';
 import type { ChapterId, PredicateCall, Rule, SourcePosition } from './rule.ts';
-import { balanced, splitPatterns } from './query-text.ts';
+import { balanced, queryCaptures, splitPatterns } from './query-text.ts';
 import { courseSchema, ruleSchema } from './schema.ts';
+
+export { queryCaptures };
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_RULES_DIR = path.join(PACKAGE_ROOT, 'rules');
@@ -281,11 +284,6 @@ export function topLevelPredicateOffset(query: string): number | undefined {
   return undefined;
 }
 
-/** Capture names a query defines: `@name` outside of string literals. */
-export function queryCaptures(query: string): Set<string> {
-  const withoutStrings = query.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/;[^\n]*/g, '');
-  return new Set([...withoutStrings.matchAll(/@([A-Za-z_][\w.-]*)/g)].map((match) => match[1] ?? ''));
-}
 
 function queryPatternCount(source: YamlSource, query: string, problems: RubricProblem[]): number | undefined {
   try {
@@ -537,13 +535,10 @@ export interface RubricFile {
   text: string;
 }
 
-function queriesCompileTogether(rules: readonly LoadedRule[]): boolean {
-  const python = rules.flatMap((rule) => (rule.compiled.kind === 'python' ? [rule.compiled] : []));
-  if (python.length === 0) return true;
+function plans(rules: readonly LoadedRule[]): boolean {
   try {
-    const query = new Parser.Query(pythonLanguage, python.map((compiled) => compiled.query).join('\n'));
-    const count = (query as unknown as { predicates: unknown[] }).predicates.length;
-    return count === python.reduce((sum, compiled) => sum + compiled.patternCount, 0);
+    planRules(rules);
+    return true;
   } catch {
     return false;
   }
@@ -561,11 +556,12 @@ export function buildRubric(ruleFiles: readonly RubricFile[], courseFile: Rubric
     }
     return { problems, rules };
   };
-  // Compiling 150 queries one by one takes longer than the rest of loading; compiling them as one
-  // query checks them all at once. Only when that fails are they compiled one by one, to say which
-  // rule is wrong and where.
+  // Compiling 150 queries one by one takes longer than the rest of loading. The rule plan compiles
+  // every rule's patterns in the one query a review runs, which checks them all at once; only when
+  // that fails are they compiled one by one, to say which rule is wrong and where.
   let { problems, rules } = parseAll(false);
-  if (!queriesCompileTogether(rules)) ({ problems, rules } = parseAll(true));
+  const sortRules = () => rules.sort((a, b) => chapterOrder(a.chapter) - chapterOrder(b.chapter) || a.id.localeCompare(b.id));
+  if (problems.length === 0 && !plans(sortRules())) ({ problems, rules } = parseAll(true));
   const byId = new Map<string, LoadedRule>();
   for (const rule of rules) {
     if (byId.has(rule.id)) problems.push({ ...rule.source, message: `rule id \`${rule.id}\` is also defined in ${byId.get(rule.id)?.source.file}` });
@@ -580,7 +576,7 @@ export function buildRubric(ruleFiles: readonly RubricFile[], courseFile: Rubric
   const { course, problems: courseProblems } = parseCourseFile(courseFile.file, courseFile.text, new Set(byId.keys()), requirementIds);
   problems.push(...courseProblems);
   if (problems.length > 0 || !course) throw new RubricError(problems);
-  rules.sort((a, b) => chapterOrder(a.chapter) - chapterOrder(b.chapter) || a.id.localeCompare(b.id));
+  planRules(sortRules());
   return { rules, course, sources: { ruleFiles: [...ruleFiles], courseFile } };
 }
 

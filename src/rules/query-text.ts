@@ -59,3 +59,9 @@ export function balanced(query: string): boolean {
   }
   return open.length === 0;
 }
+
+/** Capture names a query defines: `@name` outside of string literals. */
+export function queryCaptures(query: string): Set<string> {
+  const withoutStrings = query.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/;[^\n]*/g, '');
+  return new Set([...withoutStrings.matchAll(/@([A-Za-z_][\w.-]*)/g)].map((match) => match[1] ?? ''));
+}
