@@ -16,7 +16,7 @@ import type { CallConstraint, CompiledPython, LoadedRule } from '../rules/load.t
 import { queryCaptures, splitPatterns } from '../rules/query-text.ts';
 import { canonicalPattern, patternShape } from './query-shape.ts';
 import type { PatternShape } from './query-shape.ts';
-import { BINDINGS_QUERY } from './semantic.ts';
+import { BINDING_ANCHORS, BINDINGS_QUERY } from './semantic.ts';
 
 export { splitPatterns };
 
@@ -37,6 +37,12 @@ export interface TypeAnchorMember {
   captures: string[];
 }
 
+/** A pattern that matches every node of `type` once, with the node as capture `capture`. */
+export interface PatternAnchor {
+  type: string;
+  capture: string;
+}
+
 export interface CalleeRegex {
   regex: RegExp;
   /** Tested against the callee's last name (`get` of `requests.get`) or, if false, its whole text. */
@@ -50,8 +56,13 @@ export interface RulePlan {
   bindingPatterns: number;
   /** Native patterns' members, by pattern index. */
   nativeMembers: (PatternMember[] | undefined)[];
-  /** Node type of each `(type) @anchor` pattern, by pattern index. */
-  anchorTypes: (string | undefined)[];
+  /** Patterns that hand over every node of a type, by pattern index. */
+  anchors: (PatternAnchor | undefined)[];
+  /**
+   * For binding patterns that rule patterns share: the canonical index (`_i`) of each binding
+   * capture name. Rule patterns of their own use canonical names, `_0`, `_1`, ….
+   */
+  captureIndex: (ReadonlyMap<string, number> | undefined)[];
   /** Pattern index of `(call function: (_) @anchor.callee) @anchor.call`, if any rule needs it. */
   callAnchor?: number;
   trivialByType: Map<string, TypeAnchorMember[]>;
@@ -207,29 +218,40 @@ export function planRules(rules: readonly LoadedRule[]): RulePlan {
   let source = BINDINGS_QUERY;
   const bindings = splitPatterns(BINDINGS_QUERY);
   const bindingPatterns = bindings.length;
-  const nativeMembers: (PatternMember[] | undefined)[] = new Array<undefined>(bindingPatterns).fill(undefined);
-  // `(function_definition) @scope.function` of the bindings already hands over every def: rules'
-  // `(function_definition) @x` patterns take their nodes from it instead of a pattern of their own.
-  const anchorTypes: (string | undefined)[] = bindings.map((pattern) => {
+  const nativeMembers: (PatternMember[] | undefined)[] = [];
+  const anchors: (PatternAnchor | undefined)[] = [];
+  const captureIndex: (ReadonlyMap<string, number> | undefined)[] = [];
+  for (const pattern of bindings) {
+    // The bindings already hand over every def, class and lambda: rules' `(function_definition) @x`
+    // patterns take their nodes from those matches instead of a pattern of their own.
     const shape = patternShape(pattern);
-    return shape.trivial && shape.rootType !== undefined && trivialByType.has(shape.rootType) ? shape.rootType : undefined;
-  });
-  const anchoredByBindings = new Set(anchorTypes);
-  const push = (text: string, count: number, members: PatternMember[] | undefined, anchor: string | undefined) => {
+    const anchorCapture = shape.rootType === undefined ? undefined : BINDING_ANCHORS[shape.rootType];
+    const anchored = anchorCapture !== undefined && shape.rootCaptures.includes(anchorCapture) && trivialByType.has(shape.rootType ?? '');
+    anchors.push(anchored ? { type: shape.rootType ?? '', capture: anchorCapture } : undefined);
+    // A rule pattern equal to a binding pattern up to capture names shares its matches.
+    const canonical = canonicalPattern(pattern);
+    const shared = native.get(canonical.text);
+    native.delete(canonical.text);
+    nativeMembers.push(shared?.members);
+    captureIndex.push(shared ? new Map(canonical.names.map((name, index) => [name, index])) : undefined);
+  }
+  const anchoredByBindings = new Set(anchors.map((anchor) => anchor?.type));
+  const push = (text: string, count: number, members: PatternMember[] | undefined, anchor: PatternAnchor | undefined) => {
     source += `${text}\n`;
     for (let index = 0; index < count; index += 1) {
       nativeMembers.push(members);
-      anchorTypes.push(anchor);
+      anchors.push(anchor);
+      captureIndex.push(undefined);
     }
   };
   for (const entry of native.values()) push(entry.text, entry.count, entry.members, undefined);
   let callAnchor: number | undefined;
   if (calleeIndexed.size > 0 || trivialByType.has('call')) {
     callAnchor = nativeMembers.length;
-    push('(call function: (_) @anchor.callee) @anchor.call', 1, undefined, 'call');
+    push('(call function: (_) @anchor.callee) @anchor.call', 1, undefined, { type: 'call', capture: 'anchor.call' });
   }
   for (const type of trivialByType.keys()) {
-    if (type !== 'call' && !anchoredByBindings.has(type)) push(`(${type}) @anchor`, 1, undefined, type);
+    if (type !== 'call' && !anchoredByBindings.has(type)) push(`(${type}) @anchor`, 1, undefined, { type, capture: 'anchor' });
   }
   // The call-indexed patterns run from their own small queries, but they are compiled here too,
   // switched off, so that compiling this one query checks every pattern of every rule.
@@ -240,7 +262,7 @@ export function planRules(rules: readonly LoadedRule[]): RulePlan {
   if (total !== planned + indexedCount) throw new Error('rule plan: the combined query has a different number of patterns than planned');
   for (let index = planned; index < total; index += 1) query.disablePattern(index);
   const plan: RulePlan = {
-    query, bindingPatterns, nativeMembers, anchorTypes, trivialByType, byQualifiedName, byQualifiedPrefix,
+    query, bindingPatterns, nativeMembers, anchors, captureIndex, trivialByType, byQualifiedName, byQualifiedPrefix,
     byCalleeName, byCalleeText, calleeRegexes, calleeIndexed, multiPattern, placeholders,
   };
   if (callAnchor !== undefined) plan.callAnchor = callAnchor;

@@ -5,7 +5,7 @@
 
 import Parser from 'tree-sitter';
 
-import { nodeKey, nodeStart, nodeText } from '../parse/node-fields.ts';
+import { nodeKey, nodeStart, nodeText, queryMatches } from '../parse/node-fields.ts';
 import { pythonLanguage } from '../parse/parse.ts';
 import type { ParsedFile, SyntaxNode } from '../parse/parse.ts';
 import type { Snapshot, SnapshotFile } from '../snapshot/snapshot.ts';
@@ -42,6 +42,11 @@ function calleeQuery(plan: RulePlan, rule: PythonRule): Parser.Query | undefined
   return query;
 }
 
+/** Matches of a query anchored at `node` (patterns must start at the node itself). */
+function queryOf(query: Parser.Query | undefined, node: SyntaxNode): Parser.QueryMatch[] {
+  return query ? queryMatches(query, node, 0) : [];
+}
+
 export function nodeRange(node: SyntaxNode): Range {
   return {
     start: { line: node.startPosition.row + 1, column: node.startPosition.column + 1 },
@@ -76,7 +81,7 @@ function callCandidates(plan: RulePlan, qualifiedName: string | undefined, calle
 export function runPythonRules(rubric: Rubric, file: ParsedFile, active: ReadonlySet<string>): RuleHit[] {
   if (!rubric.rules.some((rule) => rule.compiled.kind === 'python')) return [];
   const plan = planRules(rubric.rules);
-  const matches = plan.query.matches(file.tree.rootNode);
+  const matches = queryMatches(plan.query, file.tree.rootNode);
   // Matches come in document order, so bindings and rule matches interleave: split them.
   const bindings: Parser.QueryMatch[] = [];
   const ruleMatches: Parser.QueryMatch[] = [];
@@ -86,7 +91,7 @@ export function runPythonRules(rubric: Rubric, file: ParsedFile, active: Readonl
       continue;
     }
     bindings.push(match);
-    if (plan.anchorTypes[match.pattern] !== undefined) ruleMatches.push(match);
+    if (plan.anchors[match.pattern] !== undefined || plan.nativeMembers[match.pattern] !== undefined) ruleMatches.push(match);
   }
   const model = new SemanticModel(file.tree, bindings);
   const hits: RuleHit[] = [];
@@ -123,12 +128,14 @@ export function runPythonRules(rubric: Rubric, file: ParsedFile, active: Readonl
     if (target) hit.replacementRange = nodeRange(target);
     hits.push(hit);
   };
-  const ownCaptures = (match: Parser.QueryMatch, names?: readonly string[]) => {
+  const ownCaptures = (match: Parser.QueryMatch, names?: readonly string[], index?: ReadonlyMap<string, number>) => {
     const captures = new Map<string, SyntaxNode>();
     for (const capture of match.captures) {
-      // Canonical captures are `_0`, `_1`, …: the rule knows them by its own names.
-      const name = names ? names[Number(capture.name.slice(1))] ?? capture.name : capture.name;
-      if (!captures.has(name)) captures.set(name, capture.node);
+      // Shared patterns name captures canonically (`_0`, `_1`, … or a binding's names): the rule
+      // knows them by its own names.
+      const position = index ? index.get(capture.name) : Number(capture.name.slice(1));
+      const name = names && position !== undefined ? names[position] : capture.name;
+      if (name !== undefined && !captures.has(name)) captures.set(name, capture.node);
     }
     return captures;
   };
@@ -138,7 +145,6 @@ export function runPythonRules(rubric: Rubric, file: ParsedFile, active: Readonl
     }
   };
   for (const match of ruleMatches) {
-    const anchor = plan.anchorTypes[match.pattern];
     if (match.pattern === plan.callAnchor) {
       const call = match.captures.find((capture) => capture.name === 'anchor.call')?.node;
       const callee = match.captures.find((capture) => capture.name === 'anchor.callee')?.node;
@@ -148,17 +154,17 @@ export function runPythonRules(rubric: Rubric, file: ParsedFile, active: Readonl
       for (const rule of callCandidates(plan, model.qualifiedName(call), calleeText)) {
         if (!runsHere(rule)) continue;
         // The rule's own patterns, anchored at this call, supply its captures.
-        for (const own of calleeQuery(plan, rule)?.matches(call, { maxStartDepth: 0 }) ?? []) evaluate(rule, ownCaptures(own));
+        for (const own of queryOf(calleeQuery(plan, rule), call)) evaluate(rule, ownCaptures(own));
       }
       continue;
     }
-    if (anchor !== undefined) {
-      const node = match.captures[0]?.node;
-      if (node) onAnchor(anchor, node);
-      continue;
+    const anchor = plan.anchors[match.pattern];
+    if (anchor) {
+      const node = match.captures.find((capture) => capture.name === anchor.capture)?.node;
+      if (node) onAnchor(anchor.type, node);
     }
     for (const member of plan.nativeMembers[match.pattern] ?? []) {
-      if (runsHere(member.rule)) evaluate(member.rule, ownCaptures(match, member.names));
+      if (runsHere(member.rule)) evaluate(member.rule, ownCaptures(match, member.names, plan.captureIndex[match.pattern]));
     }
   }
   return hits;

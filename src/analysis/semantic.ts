@@ -10,17 +10,19 @@ import { nodeKey, nodeStart, nodeText, textOf } from '../parse/node-fields.ts';
 import { pythonLanguage } from '../parse/parse.ts';
 import type { SyntaxNode, Tree } from '../parse/parse.ts';
 
-/** Patterns that feed the model; the rule stage runs them in the same query as the rules. */
+/**
+ * Patterns that feed the model; the rule stage runs them in the same query as the rules. Every
+ * `function_definition`, `class_definition` and `lambda` matches exactly once, with its node as
+ * `@scope.*`: rules' `(function_definition) @x` patterns take their nodes from these matches.
+ */
 export const BINDINGS_QUERY = `
 (import_statement name: (dotted_name) @import.module)
 (import_statement name: (aliased_import name: (dotted_name) @import.module alias: (identifier) @import.alias))
 (import_from_statement module_name: (dotted_name) @from.module name: (dotted_name) @from.name)
 (import_from_statement module_name: (dotted_name) @from.module name: (aliased_import name: (dotted_name) @from.name alias: (identifier) @from.alias))
-(function_definition) @scope.function
-(class_definition) @scope.class
+(function_definition name: (identifier) @def.own) @scope.function
+(class_definition name: (identifier) @def.own) @scope.class
 (lambda) @scope.function
-(function_definition name: (identifier) @def.own)
-(class_definition name: (identifier) @def.own)
 (assignment left: (identifier) @def)
 (assignment left: (pattern_list (identifier) @def))
 (assignment left: (tuple_pattern (identifier) @def))
@@ -41,6 +43,13 @@ export const BINDINGS_QUERY = `
 (typed_parameter (identifier) @receiver.name type: (type) @receiver.call)
 (typed_default_parameter name: (identifier) @receiver.name type: (type) @receiver.call)
 `;
+
+/** Node types whose every node the bindings hand over once, and the capture that holds it. */
+export const BINDING_ANCHORS: Readonly<Record<string, string>> = {
+  function_definition: 'scope.function',
+  class_definition: 'scope.class',
+  lambda: 'scope.function',
+};
 
 let bindingsQuery: Parser.Query | undefined;
 
@@ -99,9 +108,10 @@ export class SemanticModel {
     this.scopes = [newScope('module', 0, Number.POSITIVE_INFINITY, -1)];
     const definitions: { kind: Scope['kind']; start: number; end: number }[] = [];
     for (const match of matches) {
-      const capture = match.captures[0];
-      if (capture?.name === 'scope.function' || capture?.name === 'scope.class') {
-        definitions.push({ kind: capture.name === 'scope.class' ? 'class' : 'function', start: nodeStart(capture.node), end: capture.node.endIndex });
+      for (const capture of match.captures) {
+        if (capture.name === 'scope.function' || capture.name === 'scope.class') {
+          definitions.push({ kind: capture.name === 'scope.class' ? 'class' : 'function', start: nodeStart(capture.node), end: capture.node.endIndex });
+        }
       }
     }
     definitions.sort((a, b) => a.start - b.start || b.end - a.end);
@@ -278,8 +288,6 @@ export class SemanticModel {
   }
 
   private record(match: Parser.QueryMatch): void {
-    const first = match.captures[0];
-    if (!first || first.name.startsWith('scope.')) return;
     const captures = new Map(match.captures.map((capture) => [capture.name, capture.node]));
     const module = captures.get('import.module');
     if (module) {
