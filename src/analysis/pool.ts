@@ -15,6 +15,13 @@ const BATCH_BYTES = 256 * 1024;
 
 type WorkerReply = { kind: 'ready' } | { kind: 'done'; batch: number; results: FileAnalysis[] } | { kind: 'error'; message: string };
 
+/**
+ * A review allocates many short-lived objects (one per tree-sitter match); left alone, V8 grows
+ * the young generation to ~100 MB per thread for no speed gain. This is the CLI's
+ * `--max-semi-space-size=8` (a young generation is three semi-spaces).
+ */
+export const REVIEW_WORKER_LIMITS = { maxYoungGenerationSizeMb: 24 } as const;
+
 export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(os.availableParallelism(), 8));
 }
@@ -43,7 +50,7 @@ export async function analyseInWorkers(rubric: Rubric, files: SnapshotFile[], ma
   const batches = batchesOf([...files].sort((a, b) => b.text.length - a.text.length));
   const results: FileAnalysis[][] = new Array<FileAnalysis[]>(batches.length);
   let next = 0;
-  const workers = Array.from({ length: Math.min(workerCount, batches.length) }, () => new Worker(new URL('./worker.ts', import.meta.url)));
+  const workers = Array.from({ length: Math.min(workerCount, batches.length) }, () => new Worker(new URL('./worker.ts', import.meta.url), { resourceLimits: REVIEW_WORKER_LIMITS }));
   try {
     await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
       const send = () => {

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
+import { REVIEW_WORKER_LIMITS } from '../analysis/pool.ts';
 import type { Report } from '../report/model.ts';
 import type { Course } from '../rubric/course.ts';
 import type { Rule } from '../rules/rule.ts';
@@ -79,9 +80,6 @@ export function defaultWorkerCount(): number {
  * A fixed-size pool of review workers, started lazily. Idle workers are unref'd so a one-shot
  * process (`probot receive`) can exit once its review is done.
  */
-/** Same young-generation size as the CLI's `--max-semi-space-size=8` (three semi-spaces). */
-const YOUNG_GENERATION_MB = 24;
-
 export function createWorkerExecutor(options: { size: number; rulesDir?: string }): ReviewExecutor {
   const size = Math.max(1, options.size);
   const workers: PoolWorker[] = [];
@@ -91,9 +89,7 @@ export function createWorkerExecutor(options: { size: number; rulesDir?: string 
 
   const spawn = (): PoolWorker => {
     const setup: WorkerSetup = options.rulesDir ? { rulesDir: options.rulesDir } : {};
-    // A review allocates many short-lived objects (one per tree-sitter match); left alone, V8 grows
-    // the young generation to ~100 MB per worker. Capped, a large review stays near 200 MB.
-    const worker = new Worker(new URL('./review-worker.ts', import.meta.url), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    const worker = new Worker(new URL('./review-worker.ts', import.meta.url), { workerData: setup, resourceLimits: REVIEW_WORKER_LIMITS });
     worker.unref();
     const entry: PoolWorker = { worker, busy: false };
     workers.push(entry);
