@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 // The review runs as the installed command does: with the Node flags of the bin's `#!` line.
-const CLI_NODE_FLAGS = /\bnode\s+(.*)$/.exec((await readFile(path.join(ROOT, 'src/cli/main.ts'), 'utf8')).split('\n')[0] ?? '')?.[1]?.split(/\s+/) ?? [];
+const CLI_NODE_FLAGS = /\bnode\s+(.*)$/.exec((await readFile(path.join(ROOT, 'src/cli/bin.ts'), 'utf8')).split('\n')[0] ?? '')?.[1]?.split(/\s+/) ?? [];
 const run = promisify(execFile);
 
 async function defaultCorpus(): Promise<string> {
@@ -75,7 +75,7 @@ for (const share of [0.25, 0.5, 1]) {
     await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
     await cp(path.join(corpus, file), path.join(dir, file));
   }
-  const review = await timed([...CLI_NODE_FLAGS, 'src/cli/main.ts', 'review', dir, '--chapter', 'all', '--format', 'json', '--fail-on', 'never',
+  const review = await timed([...CLI_NODE_FLAGS, 'src/cli/bin.ts', 'review', dir, '--chapter', 'all', '--format', 'json', '--fail-on', 'never',
     '--max-files', '1000000', '--max-total-bytes', '4G', '--max-file-bytes', '16M']);
   const parse = await timed(['bench/parse-only.ts', dir]);
   const lineCount = await lines(files);

@@ -1,9 +1,6 @@
-#!/usr/bin/env -S node --max-semi-space-size=8
 // The `opsgrade` command: a thin entry point that turns arguments into one call of the review
-// pipeline (snapshot → review → render) and maps the outcome to an exit code.
-// The `#!` line caps V8's young generation: a review allocates an object per tree-sitter match, and
-// V8 would otherwise grow the young generation to ~100 MB on a large repository for no speed gain.
-// `npm run opsgrade` passes the same flag (test/cli/entry.test.ts keeps the two in step).
+// pipeline (snapshot → review → render) and maps the outcome to an exit code. The installed
+// executable is bin.ts; `node src/cli/main.ts` runs the same command.
 
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -141,7 +138,8 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) {
+/** Runs the command with this process's arguments and streams, and sets its exit code. */
+export async function runFromProcess(): Promise<void> {
   // `opsgrade review | head`: the reader has seen enough; stop quietly, as other commands do.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
@@ -157,3 +155,5 @@ if (isEntryPoint()) {
   };
   process.exitCode = await main(process.argv.slice(2), io);
 }
+
+if (isEntryPoint()) await runFromProcess();

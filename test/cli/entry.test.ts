@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const SHEBANG = readFileSync(path.join(ROOT, 'src/cli/main.ts'), 'utf8').split('\n')[0] ?? '';
+const SHEBANG = readFileSync(path.join(ROOT, 'src/cli/bin.ts'), 'utf8').split('\n')[0] ?? '';
 const nodeFlags = (command: string) => /\bnode((?:\s+--?[\w-]+(?:=\S+)?)*)\s/.exec(`${command} `)?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
 
 describe('the opsgrade executable', () => {
@@ -20,7 +20,7 @@ describe('the opsgrade executable', () => {
   });
 
   it('stops quietly with its exit code when the reader closes the pipe early (`| head`)', async () => {
-    const child = spawn(process.execPath, [...nodeFlags(SHEBANG), 'src/cli/main.ts', 'review', 'fixtures', '--chapter', 'all', '--format', 'sarif', '--fail-on', 'never'],
+    const child = spawn(process.execPath, [...nodeFlags(SHEBANG), 'src/cli/bin.ts', 'review', 'fixtures', '--chapter', 'all', '--format', 'sarif', '--fail-on', 'never'],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
