@@ -65,7 +65,7 @@ const lines = async (files: string[]) => {
   return count;
 };
 console.log(`Corpus: ${corpus} (${all.length} Python files) · Node ${process.version} · ${os.cpus().length} cores`);
-console.log('share  files   lines     review s  lines/s   parse-only s  review/parse  peak RSS MB');
+console.log('share  files   lines     review s  lines/s   parse-only s  parsing share  review/parse  peak RSS MB');
 const work = await mkdtemp(path.join(os.tmpdir(), 'opsgrade-bench-'));
 let full: { dir: string; files: string[]; review: Measure; parse: Measure } | undefined;
 for (const share of [0.25, 0.5, 1]) {
@@ -82,12 +82,13 @@ for (const share of [0.25, 0.5, 1]) {
   console.log([
     `${share * 100}%`.padEnd(6), String(files.length).padEnd(7), String(lineCount).padEnd(9),
     review.seconds.toFixed(2).padEnd(9), String(Math.round(lineCount / review.seconds)).padEnd(9),
-    parse.seconds.toFixed(2).padEnd(13), (review.seconds / parse.seconds).toFixed(2).padEnd(13), review.maxRssMb.toFixed(0),
+    parse.seconds.toFixed(2).padEnd(13), `${Math.round((100 * parse.seconds) / review.seconds)}%`.padEnd(14),
+    (review.seconds / parse.seconds).toFixed(2).padEnd(13), review.maxRssMb.toFixed(0),
   ].join(' '));
   if (share === 1) full = { dir, files, review, parse };
 }
 if (full) {
-  console.log(`parse-only share of review time: ${Math.round((100 * full.parse.seconds) / full.review.seconds)}% (parse-only peak RSS ${full.parse.maxRssMb.toFixed(0)} MB)`);
+  console.log(`parsing share = parse-only time / review time; parse-only peak RSS ${full.parse.maxRssMb.toFixed(0)} MB`);
   const bandit = timedCommand('bandit', ['-r', full.dir, '-q', '-f', 'json', '-o', path.join(work, 'bandit.json')]);
   console.log(bandit === undefined ? 'bandit: not installed (apt-get install bandit to compare)'
     : `bandit: ${bandit.toFixed(2)} s · opsgrade takes ${(full.review.seconds / bandit).toFixed(2)}× bandit's time`);
