@@ -304,7 +304,7 @@ export class ReviewService {
     try {
       ({ outcome, result } = await runReview(state, this.options.context));
     } finally {
-      this.finish(state, outcome, result);
+      this.finish(state, outcome, result, (await state.checkRun) !== undefined);
     }
   }
 
@@ -314,15 +314,19 @@ export class ReviewService {
    */
   private async concludeUnstarted(state: JobState): Promise<void> {
     const { outcome } = await runReview(state, this.options.context);
-    this.finish(state, outcome, undefined);
+    this.finish(state, outcome, undefined, (await state.checkRun) !== undefined);
   }
 
-  private finish(state: JobState, outcome: ReviewOutcome, result: ReviewResult | undefined): void {
+  /**
+   * `visible`: a check run exists for the job. Without one the learner saw nothing, so the commit
+   * is not remembered as reviewed: the next event for it (a redelivery, a pull request) tries again.
+   */
+  private finish(state: JobState, outcome: ReviewOutcome, result: ReviewResult | undefined, visible: boolean): void {
     const { job } = state;
     const key = commitKey(job.repository, job.headSha);
     this.states.delete(job.id);
     if (this.activeByKey.get(key) === state) this.activeByKey.delete(key);
-    this.recent.set(key, {
+    if (visible) this.recent.set(key, {
       expires: Date.now() + this.options.settings.recentTtlMs,
       result,
       published: new Set(result && state.supersededBy === undefined ? job.pullRequests : []),

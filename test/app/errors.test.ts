@@ -58,6 +58,16 @@ describe('GitHub errors', () => {
     expect(calls(harness).slice(1, 4)).toEqual(['500 POST checks/create', '200 GET checks/list-for-ref', '201 POST checks/create']);
   });
 
+  it('does not take a commit whose check run could not be created as reviewed: the next event for it tries again', async () => {
+    const runs = await pushReviewed({}, (h) => h.fake.fail({ method: 'POST', path: /\/check-runs$/, status: 500, body: { message: 'Server Error' }, times: 50 }));
+    expect(runs).toEqual([]);
+    expect(harness.logs.filter((line) => line.msg === 'could not create the check run')).toHaveLength(1);
+    harness.fake.faults.length = 0;
+    await harness.deliver('push', pushPayload({ sha: SHA.first }));
+    await harness.settle();
+    expect(harness.fake.checkRunsFor(SHA.first).map((run) => [run.status, run.conclusion])).toEqual([['completed', 'failure']]);
+  });
+
   it('ends with a log line when the commit is gone (404) mid-review, after one attempt to conclude', async () => {
     const runs = await pushReviewed({}, (h) => h.fake.fail({ method: 'GET', path: /\/tarball\//, status: 404, body: { message: 'Not Found' } }));
     expect(calls(harness)).toEqual([
