@@ -13,12 +13,10 @@ import Parser from 'tree-sitter';
 
 import { pythonLanguage } from '../parse/parse.ts';
 import type { CallConstraint, CompiledPython, LoadedRule } from '../rules/load.ts';
-import { queryCaptures, splitPatterns } from '../rules/query-text.ts';
-import { canonicalPattern, patternShape } from './query-shape.ts';
+import { canonicalPattern, queryCaptures, splitPatterns } from '../rules/query-text.ts';
+import { patternShape } from './query-shape.ts';
 import type { PatternShape } from './query-shape.ts';
 import { BINDING_ANCHORS, BINDINGS_QUERY } from './semantic.ts';
-
-export { splitPatterns };
 
 export type PythonRule = LoadedRule & { compiled: CompiledPython };
 
@@ -74,8 +72,6 @@ export interface RulePlan {
   calleeRegexes: CalleeRegex[];
   /** The patterns of each rule that run anchored at a call, as one query source. */
   calleeIndexed: Map<PythonRule, string>;
-  /** Rules with more than one pattern, which may match the same node twice. */
-  multiPattern: Set<string>;
   /** Placeholder names each rule's message and fix use, so only those are computed. */
   placeholders: Map<string, string[]>;
 }
@@ -157,14 +153,12 @@ export function planRules(rules: readonly LoadedRule[]): RulePlan {
   const calleeRegexes: CalleeRegex[] = [];
   const calleeIndexed = new Map<PythonRule, string>();
   let indexedCount = 0;
-  const multiPattern = new Set<string>();
   const placeholders = new Map<string, string[]>();
 
   for (const candidate of rules) {
     if (candidate.compiled.kind !== 'python') continue;
     const rule = candidate as PythonRule;
     placeholders.set(rule.id, placeholdersOf(rule));
-    if (rule.compiled.patternCount > 1) multiPattern.add(rule.id);
     const patterns = splitPatterns(rule.compiled.query);
     if (patterns.length !== rule.compiled.patternCount) {
       // Anything the splitter cannot cut cleanly runs as written, as one unit.
@@ -263,7 +257,7 @@ export function planRules(rules: readonly LoadedRule[]): RulePlan {
   for (let index = planned; index < total; index += 1) query.disablePattern(index);
   const plan: RulePlan = {
     query, bindingPatterns, nativeMembers, anchors, captureIndex, trivialByType, byQualifiedName, byQualifiedPrefix,
-    byCalleeName, byCalleeText, calleeRegexes, calleeIndexed, multiPattern, placeholders,
+    byCalleeName, byCalleeText, calleeRegexes, calleeIndexed, placeholders,
   };
   if (callAnchor !== undefined) plan.callAnchor = callAnchor;
   plans.set(rules, plan);

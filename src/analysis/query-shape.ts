@@ -4,6 +4,9 @@
 // of the pattern's root type, so patterns rooted at a call are looked up by the callee's name
 // instead, and patterns that are only `(type) @capture` share one pattern per type.
 
+import { tokenizeQuery } from '../rules/query-text.ts';
+import type { QueryToken as Token } from '../rules/query-text.ts';
+
 export interface PatternPredicate {
   operator: string;
   capture: string;
@@ -23,57 +26,6 @@ export interface PatternShape {
   calleeNameCaptures: string[];
   /** `#eq?`, `#any-of?`, `#match?` (and negations) written inside the pattern. */
   predicates: PatternPredicate[];
-}
-
-type Token =
-  | { kind: 'open' | 'close' | 'openAlt' | 'closeAlt' | 'anchor' | 'quantifier' }
-  | { kind: 'capture' | 'string' | 'field' | 'negatedField' | 'word' | 'predicate'; value: string };
-
-function tokenize(pattern: string): Token[] {
-  const tokens: Token[] = [];
-  let index = 0;
-  while (index < pattern.length) {
-    const char = pattern[index] ?? '';
-    if (/\s/.test(char)) {
-      index += 1;
-    } else if (char === ';') {
-      while (index < pattern.length && pattern[index] !== '\n') index += 1;
-    } else if (char === '(' || char === ')' || char === '[' || char === ']') {
-      tokens.push({ kind: ({ '(': 'open', ')': 'close', '[': 'openAlt', ']': 'closeAlt' } as const)[char] });
-      index += 1;
-    } else if (char === '.') {
-      tokens.push({ kind: 'anchor' });
-      index += 1;
-    } else if (char === '*' || char === '+' || char === '?') {
-      tokens.push({ kind: 'quantifier' });
-      index += 1;
-    } else if (char === '"') {
-      let value = '';
-      index += 1;
-      while (index < pattern.length && pattern[index] !== '"') {
-        if (pattern[index] === '\\') {
-          const next = pattern[index + 1] ?? '';
-          value += ({ n: '\n', t: '\t', r: '\r', 0: '\0' } as Record<string, string>)[next] ?? next;
-          index += 2;
-        } else {
-          value += pattern[index];
-          index += 1;
-        }
-      }
-      index += 1;
-      tokens.push({ kind: 'string', value });
-    } else {
-      const word = /^[@#!]?[A-Za-z_][\w.?!-]*:?/.exec(pattern.slice(index))?.[0];
-      if (!word) throw new Error(`unexpected \`${char}\` in query pattern`);
-      index += word.length;
-      if (word.startsWith('@')) tokens.push({ kind: 'capture', value: word.slice(1) });
-      else if (word.startsWith('#')) tokens.push({ kind: 'predicate', value: word.slice(1) });
-      else if (word.startsWith('!')) tokens.push({ kind: 'negatedField', value: word.slice(1) });
-      else if (word.endsWith(':')) tokens.push({ kind: 'field', value: word.slice(0, -1) });
-      else tokens.push({ kind: 'word', value: word });
-    }
-  }
-  return tokens;
 }
 
 interface NodeItem { kind: 'node'; type: string; field?: string; children: Item[]; captures: string[]; quantified: boolean }
@@ -204,7 +156,7 @@ function calleeNameCaptures(callee: Item): string[] {
 
 /** Parses one top-level pattern as `splitPatterns` cuts it. Throws on text it cannot read. */
 export function patternShape(pattern: string): PatternShape {
-  const items = new PatternReader(tokenize(pattern)).parseAll();
+  const items = new PatternReader(tokenizeQuery(pattern)).parseAll();
   const shape: PatternShape = { rootCaptures: [], trivial: false, functionCaptures: [], calleeNameCaptures: [], predicates: predicatesIn(items) };
   let root: Item | undefined = items.length === 1 ? items[0] : undefined;
   let wrapped = false;
@@ -226,34 +178,4 @@ export function patternShape(pattern: string): PatternShape {
     }
   }
   return shape;
-}
-
-/**
- * The pattern with its captures renamed `@_0`, `@_1`, … in order of first appearance, so patterns
- * that differ only in capture names compare equal; `names[i]` is the original name of `@_i`.
- */
-export function canonicalPattern(pattern: string): { text: string; names: string[] } {
-  const names: string[] = [];
-  let text = '';
-  for (let index = 0; index < pattern.length; index += 1) {
-    const char = pattern[index] ?? '';
-    if (char === '"') {
-      let end = index + 1;
-      while (end < pattern.length && pattern[end] !== '"') end += pattern[end] === '\\' ? 2 : 1;
-      text += pattern.slice(index, end + 1);
-      index = end;
-      continue;
-    }
-    const capture = char === '@' ? /^@([A-Za-z_][\w.-]*)/.exec(pattern.slice(index)) : null;
-    if (capture) {
-      const name = capture[1] ?? '';
-      let position = names.indexOf(name);
-      if (position === -1) position = names.push(name) - 1;
-      text += `@_${position}`;
-      index += capture[0].length - 1;
-      continue;
-    }
-    text += char;
-  }
-  return { text, names };
 }

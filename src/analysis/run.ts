@@ -15,7 +15,6 @@ import { planRules } from './plan.ts';
 import type { PythonRule, RulePlan } from './plan.ts';
 import { SemanticModel } from './semantic.ts';
 
-export { splitPatterns } from './plan.ts';
 
 /** One place a rule matched. Plain data, so worker threads can send it back. */
 export interface RuleHit {
@@ -110,12 +109,11 @@ export function runPythonRules(rubric: Rubric, file: ParsedFile, active: Readonl
     if (!rule.compiled.predicates.every((predicate) => predicate(context))) return;
     const reported = captures.get(rule.compiled.report);
     if (!reported) return;
-    if (plan.multiPattern.has(rule.id)) {
-      // Two patterns of one rule may match the same node; report it once.
-      const key = `${rule.id}:${nodeKey(reported)}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-    }
+    // Two patterns of a rule, or one pattern matching several ways (`(call (argument_list (string) @s)) @call`
+    // on a call with three strings), may report the same node: report it once.
+    const key = `${rule.id}:${nodeKey(reported)}`;
+    if (seen.has(key)) return;
+    seen.add(key);
     const values: Record<string, string> = {};
     for (const name of plan.placeholders.get(rule.id) ?? []) {
       const [capture = '', qualified] = name.split(':');

@@ -21,10 +21,9 @@ import { pythonLanguage } from '../parse/parse.ts';
 import { chapterOrder, parseChapterId } from '../rubric/course.ts';
 import type { Course, CourseChapter } from '../rubric/course.ts';
 import type { ChapterId, PredicateCall, Rule, SourcePosition } from './rule.ts';
-import { balanced, queryCaptures, splitPatterns } from './query-text.ts';
+import { balanced, queryCaptures, splitPatterns, topLevelPredicateOffset } from './query-text.ts';
 import { courseSchema, ruleSchema } from './schema.ts';
 
-export { queryCaptures };
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_RULES_DIR = path.join(PACKAGE_ROOT, 'rules');
@@ -264,26 +263,6 @@ const QUERY_ERROR_TEXT: Record<string, string> = {
   TSQueryErrorCapture: 'unknown capture in a query predicate',
   TSQueryErrorStructure: 'impossible pattern structure in the tree-sitter query',
 };
-
-/** Offset of a `(#predicate? …)` at nesting depth 0, outside strings and comments. */
-export function topLevelPredicateOffset(query: string): number | undefined {
-  let depth = 0;
-  for (let index = 0; index < query.length; index += 1) {
-    const char = query[index];
-    if (char === '"') {
-      for (index += 1; index < query.length && query[index] !== '"'; index += 1) if (query[index] === '\\') index += 1;
-    } else if (char === ';') {
-      while (index < query.length && query[index] !== '\n') index += 1;
-    } else if (char === '(' || char === '[') {
-      if (char === '(' && depth === 0 && query[index + 1] === '#') return index;
-      depth += 1;
-    } else if (char === ')' || char === ']') {
-      depth -= 1;
-    }
-  }
-  return undefined;
-}
-
 
 function queryPatternCount(source: YamlSource, query: string, problems: RubricProblem[]): number | undefined {
   try {
