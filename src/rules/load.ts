@@ -278,6 +278,31 @@ function queryPatternCount(source: YamlSource, query: string, problems: RubricPr
 }
 
 /**
+ * The entries of an `any-of` name captures too: a misspelt one would make its entry silently false.
+ * `compileCall` checks the arguments of top-level entries; this checks those nested in `any-of`.
+ */
+function checkAnyOfCaptures(source: YamlSource, keys: (string | number)[], raw: Record<string, unknown>, captures: Set<string>, problems: RubricProblem[]): boolean {
+  const entries = (raw['any-of'] as { of?: unknown } | undefined)?.of;
+  if (!Array.isArray(entries)) return true;
+  let ok = true;
+  entries.forEach((entry, position) => {
+    const [name, args] = Object.entries((entry ?? {}) as Record<string, unknown>)[0] ?? [];
+    const definition = name === undefined ? undefined : (PREDICATES as Record<string, PredicateDefinition>)[name];
+    if (!definition || typeof args !== 'object' || args === null) return;
+    const entryKeys = [...keys, 'any-of', 'of', position];
+    const nestedKeys = [...entryKeys, name as string];
+    if (!checkAnyOfCaptures(source, entryKeys, entry as Record<string, unknown>, captures, problems)) ok = false;
+    for (const [key, param] of Object.entries(definition.params)) {
+      const value = (args as Record<string, unknown>)[key];
+      if (param.spec.type !== 'capture' || typeof value !== 'string' || captures.has(value)) continue;
+      problems.push({ ...source.positionOf([...nestedKeys, key]), message: `\`${name as string}.${key}\` names capture \`${value}\`, which the query does not define (it has: ${[...captures].join(', ') || 'none'})` });
+      ok = false;
+    }
+  });
+  return ok;
+}
+
+/**
  * Relative cost of a predicate: text and path tests are cheap, name resolution and argument lists
  * read a few nodes, walks up the tree read many, and body, scope and whole-file searches read most.
  */
@@ -315,6 +340,7 @@ function compilePython(source: YamlSource, match: Record<string, unknown>, probl
     const compiled = compileCall(source, ['match', 'where', index], raw, PREDICATES, 'predicate', problems, captures);
     if (compiled) ranked.push({ cost: predicateCost(compiled.call.name), predicate: compiled.compiled });
     else ok = false;
+    if (compiled && !checkAnyOfCaptures(source, ['match', 'where', index], raw, captures, problems)) ok = false;
   });
   if (!ok) return undefined;
   // All must hold and none has side effects, so the cheap ones run first and fail fast.
@@ -540,7 +566,8 @@ export function buildRubric(ruleFiles: readonly RubricFile[], courseFile: Rubric
   // that fails are they compiled one by one, to say which rule is wrong and where.
   let { problems, rules } = parseAll(false);
   const sortRules = () => rules.sort((a, b) => chapterOrder(a.chapter) - chapterOrder(b.chapter) || a.id.localeCompare(b.id));
-  if (problems.length === 0 && !plans(sortRules())) ({ problems, rules } = parseAll(true));
+  // Any problem at all: check each query on its own too, so every problem is reported at once.
+  if (problems.length > 0 || !plans(sortRules())) ({ problems, rules } = parseAll(true));
   const byId = new Map<string, LoadedRule>();
   for (const rule of rules) {
     if (byId.has(rule.id)) problems.push({ ...rule.source, message: `rule id \`${rule.id}\` is also defined in ${byId.get(rule.id)?.source.file}` });
@@ -582,7 +609,12 @@ export async function loadRubric(options: LoadRubricOptions = {}): Promise<Rubri
   } catch {
     throw new RubricError([{ file: display(courseFile), line: 1, column: 1, message: 'cannot read the course file' }]);
   }
-  const files = await listRuleFiles(rulesDir);
-  const ruleFiles = await Promise.all(files.map(async (file) => ({ file: display(file), text: await readFile(file, 'utf8') })));
+  let ruleFiles: RubricFile[];
+  try {
+    const files = await listRuleFiles(rulesDir);
+    ruleFiles = await Promise.all(files.map(async (file) => ({ file: display(file), text: await readFile(file, 'utf8') })));
+  } catch (error) {
+    throw new RubricError([{ file: display(rulesDir), line: 1, column: 1, message: `cannot read the rules folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` }]);
+  }
   return buildRubric(ruleFiles, { file: display(courseFile), text: courseText });
 }

@@ -64,6 +64,12 @@ describe('opsgrade review', () => {
     expect(result.stderr).toMatch(/^opsgrade: .*no\/such\/dir/);
   });
 
+  it('exits 2 naming the folder when --rules points nowhere', async () => {
+    const result = await run(['rules', 'list', '--rules', 'no-such-rules', '--course', 'rules/course.yml']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no-such-rules:1:1: cannot read the rules folder (ENOENT)');
+  });
+
   it('exits 2 for an unknown chapter and for an unknown format', async () => {
     const chapter = await run(['review', 'fixtures/repos/weak', '--chapter', '24']);
     expect(chapter.code).toBe(2);

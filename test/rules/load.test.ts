@@ -56,6 +56,13 @@ describe('rule files', () => {
     expect(problemsOf(text).join('\n')).toMatch(/names capture `callee`, which the query does not define \(it has: call\)/);
   });
 
+  it('checks the capture names inside `any-of` too', () => {
+    const text = validRule.replace(/ {4}- lacks-keyword: \{ capture: call,([^\n]*)\n/, '    - any-of:\n        of:\n          - lacks-keyword: { capture: cal,$1\n');
+    expect(text).toContain('capture: cal,');
+    const line = text.split('\n').findIndex((candidate) => candidate.includes('capture: cal,')) + 1;
+    expect(problemsOf(text)).toEqual([`${line}:39: \`lacks-keyword.capture\` names capture \`cal\`, which the query does not define (it has: call)`]);
+  });
+
   it('points at the offending token of a broken tree-sitter query', () => {
     const text = validRule.replace('(call function: [(attribute) (identifier)]) @call', '(call functon: (attribute)) @call');
     const line = text.split('\n').findIndex((candidate) => candidate.includes('functon')) + 1;
@@ -81,6 +88,21 @@ describe('rule files', () => {
 });
 
 describe('rubric', () => {
+  it('reports a broken query in one rule beside a schema error in another, at once', () => {
+    const broken = validRule.replace('id: http-call-without-timeout', 'id: http-call-without-timeout-copy')
+      .replace('(call function: [(attribute) (identifier)]) @call', '(call functon: (attribute)) @call');
+    const invalid = validRule.replace('severity: error', 'severity: fatal');
+    let error: unknown;
+    try {
+      buildRubric([{ file: FILE, text: invalid }, { file: 'rules/08/http-call-without-timeout-copy.yml', text: broken }], { file: 'rules/course.yml', text: course });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as RubricError).message).toContain(`${FILE}:`);
+    expect((error as RubricError).message).toContain('rules/08/http-call-without-timeout-copy.yml:');
+    expect((error as RubricError).message).toContain('unknown field name in the tree-sitter query');
+  });
+
   it('compiles all queries together, and still names the rule whose query is broken', () => {
     const broken = validRule.replace('id: http-call-without-timeout', 'id: http-call-without-timeout-copy')
       .replace('(call function: [(attribute) (identifier)]) @call', '(call functon: (attribute)) @call');
