@@ -45,6 +45,12 @@ interface ParamSpec {
   description: string;
 }
 
+/**
+ * Every predicate that takes a capture is false when the match has no such capture (all of them
+ * start with `get(context, …)` and return false on undefined). The rule plan relies on it: an
+ * `any-of` entry about a capture a pattern lacks can never hold for that pattern.
+ * test/analysis/predicates-contract.test.ts checks it for every predicate.
+ */
 export interface PredicateDefinition {
   description: string;
   params: Record<string, ParamSpec>;
@@ -710,6 +716,25 @@ export const PREDICATES = {
 } satisfies Record<string, PredicateDefinition>;
 
 export type PredicateName = keyof typeof PREDICATES;
+
+/**
+ * What a predicate costs to test, relatively: a rule's `where:` entries all must hold and have no
+ * side effects, so the cheap ones run first and fail fast. 0: once per file or pure string tests;
+ * 1: a capture's text; 2: name resolution, argument lists, a parent; 3: walks up the tree;
+ * 4: searches a body, a scope or the whole file. A new predicate must be given a cost here.
+ */
+export const PREDICATE_COSTS = {
+  'path-matches': 0, 'path-not-matches': 0, 'file-imports': 0, 'file-not-imports': 0,
+  'file-text-matches': 0, 'file-text-not-matches': 0, 'file-calls': 0, 'file-lacks-call': 0,
+  'text-matches': 1, 'text-not-matches': 1, 'same-text': 1, 'number-outside': 1, 'value-kind': 1, 'not-value-kind': 1,
+  calls: 2, 'not-calls': 2, 'resolves-to': 2, 'not-resolves-to': 2, 'has-keyword': 2, 'lacks-keyword': 2,
+  'keyword-value': 2, argument: 2, 'argument-absent': 2, 'positional-count': 2, 'result-discarded': 2,
+  'parent-type': 2, 'not-parent-type': 2,
+  inside: 3, 'not-inside': 3, 'inside-call': 3, 'not-inside-call': 3, 'in-function-named': 3,
+  'not-in-function-named': 3, 'module-function-matches': 3, 'any-of': 3,
+  'body-contains': 4, 'body-lacks': 4, 'body-only': 4, 'scope-text-matches': 4, 'scope-text-not-matches': 4,
+  'scope-mentions': 4, 'scope-not-mentions': 4,
+} satisfies Record<PredicateName, number>;
 
 /** Checks one argument value against its declared type; returns the converted value or an error. */
 export function convertParam(spec: ParamType, value: unknown): { value: unknown } | { error: string } {

@@ -13,8 +13,8 @@ import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 
 import { planRules } from '../analysis/plan.ts';
-import { convertParam, PREDICATES, pathMatcher } from '../analysis/predicates.ts';
-import type { CompiledPredicate, PredicateDefinition } from '../analysis/predicates.ts';
+import { convertParam, PREDICATE_COSTS, PREDICATES, pathMatcher } from '../analysis/predicates.ts';
+import type { CompiledPredicate, PredicateDefinition, PredicateName } from '../analysis/predicates.ts';
 import { REPOSITORY_CHECKS } from '../analysis/repository-checks.ts';
 import type { CompiledCheck, RepositoryCheckDefinition } from '../analysis/repository-checks.ts';
 import { pythonLanguage } from '../parse/parse.ts';
@@ -303,18 +303,6 @@ function checkAnyOfCaptures(source: YamlSource, keys: (string | number)[], raw: 
 }
 
 /**
- * Relative cost of a predicate: text and path tests are cheap, name resolution and argument lists
- * read a few nodes, walks up the tree read many, and body, scope and whole-file searches read most.
- */
-function predicateCost(name: string): number {
-  if (/^(?:not-)?path-|^file-(?:not-)?imports$|^file-text-/.test(name)) return 0;
-  if (/^(?:not-)?text-|^same-text$|^number-outside$|value-kind$/.test(name)) return 1;
-  if (/^(?:not-)?(?:calls|resolves-to)$|keyword|^argument|^positional-count$|^result-discarded$|parent-type$/.test(name)) return 2;
-  if (/^(?:not-)?inside|function-named$|^module-function-matches$|^any-of$/.test(name)) return 3;
-  return 4;
-}
-
-/**
  * `checkQuery: false` trusts the query text and counts its patterns without compiling it; the
  * caller must then compile all rules' queries together (see `buildRubric`).
  */
@@ -338,7 +326,7 @@ function compilePython(source: YamlSource, match: Record<string, unknown>, probl
   const where = (match.where as Record<string, unknown>[] | undefined) ?? [];
   where.forEach((raw, index) => {
     const compiled = compileCall(source, ['match', 'where', index], raw, PREDICATES, 'predicate', problems, captures);
-    if (compiled) ranked.push({ cost: predicateCost(compiled.call.name), predicate: compiled.compiled });
+    if (compiled) ranked.push({ cost: PREDICATE_COSTS[compiled.call.name as PredicateName], predicate: compiled.compiled });
     else ok = false;
     if (compiled && !checkAnyOfCaptures(source, ['match', 'where', index], raw, captures, problems)) ok = false;
   });
