@@ -123,6 +123,7 @@ function assembleReport(snapshot: Snapshot, options: ReviewOptions, plan: Return
 
   // Violations become findings; requirement hits are evidence.
   const evidenceCounts = new Map<string, number>();
+  const lineOf = lineReader(snapshot);
   const violationFindings: Finding[] = [...engineFindings];
   for (const hit of hits) {
     const rule = rulesById.get(hit.ruleId);
@@ -131,9 +132,9 @@ function assembleReport(snapshot: Snapshot, options: ReviewOptions, plan: Return
       evidenceCounts.set(rule.id, (evidenceCounts.get(rule.id) ?? 0) + 1);
       continue;
     }
-    violationFindings.push(findingFromHit(rule, hit, snapshot));
+    violationFindings.push(findingFromHit(rule, hit, lineOf));
   }
-  assignFingerprints(violationFindings, snapshot);
+  assignFingerprints(violationFindings, lineOf);
 
   const findings: Finding[] = [];
   const suppressed: Finding[] = [];
@@ -245,7 +246,22 @@ function chaptersToGrade(options: ReviewOptions): CourseChapter[] {
   return [chapter];
 }
 
-function findingFromHit(rule: LoadedRule, hit: RuleHit, snapshot: Snapshot): Finding {
+/** A line of a snapshot file (1-based), each file split once however many findings it has. */
+type LineOf = (path: string, line: number) => string;
+
+function lineReader(snapshot: Snapshot): LineOf {
+  const split = new Map<string, string[]>();
+  return (path, line) => {
+    let lines = split.get(path);
+    if (!lines) {
+      lines = snapshot.files.get(path)?.text.split('\n') ?? [];
+      split.set(path, lines);
+    }
+    return lines[line - 1] ?? '';
+  };
+}
+
+function findingFromHit(rule: LoadedRule, hit: RuleHit, lineOf: LineOf): Finding {
   const finding: Finding = {
     ruleId: rule.id,
     severity: rule.severity,
@@ -258,7 +274,7 @@ function findingFromHit(rule: LoadedRule, hit: RuleHit, snapshot: Snapshot): Fin
     finding.range = hit.range;
     // Repository checks know the line only: underline the whole line.
     if (hit.range.start.column === hit.range.end.column && hit.range.start.line === hit.range.end.line && hit.path) {
-      const text = snapshot.files.get(hit.path)?.text.split('\n')[hit.range.start.line - 1] ?? '';
+      const text = lineOf(hit.path, hit.range.start.line);
       finding.range = { start: hit.range.start, end: { line: hit.range.start.line, column: text.trimEnd().length + 1 } };
     }
   }
@@ -277,10 +293,10 @@ function fingerprint(ruleId: string, path: string, code: string): string {
 }
 
 /** Rule, path and the reported line's text (whitespace-normalised), numbered when repeated. */
-function assignFingerprints(findings: Finding[], snapshot: Snapshot): void {
+function assignFingerprints(findings: Finding[], lineOf: LineOf): void {
   const occurrences = new Map<string, number>();
   for (const finding of [...findings].sort(compareFindings)) {
-    const line = finding.path && finding.range ? snapshot.files.get(finding.path)?.text.split('\n')[finding.range.start.line - 1] ?? '' : '';
+    const line = finding.path && finding.range ? lineOf(finding.path, finding.range.start.line) : '';
     const base = fingerprint(finding.ruleId, finding.path ?? '', line.replace(/\s+/g, ' ').trim());
     const seen = occurrences.get(base) ?? 0;
     occurrences.set(base, seen + 1);
