@@ -103,5 +103,7 @@ function describe(node: SyntaxNode): SyntaxProblem {
   const first = node.childCount === 0 ? node : node.firstChild;
   const token = first && first.childCount === 0 ? first.text : node.text.split('\n', 1)[0] ?? '';
   const shown = token.length > 30 ? `${token.slice(0, 30)}…` : token;
+  // The parser stops at an opening bracket when nothing closes it: say that, not "unexpected".
+  if (['(', '[', '{'].includes(shown.trim())) return { ...at, description: `\`${shown.trim()}\` is never closed` };
   return { ...at, description: shown.trim() ? `unexpected \`${shown.trim()}\`` : 'unexpected input' };
 }

@@ -20,13 +20,14 @@ describe('the opsgrade executable', () => {
   });
 
   it('stops quietly with its exit code when the reader closes the pipe early (`| head`)', async () => {
-    const child = spawn(process.execPath, [...nodeFlags(SHEBANG), 'src/cli/bin.ts', 'review', 'fixtures', '--chapter', 'all', '--format', 'sarif', '--fail-on', 'never'],
+    // The fixtures have findings: the review's exit code is 1, and stays 1.
+    const child = spawn(process.execPath, [...nodeFlags(SHEBANG), 'src/cli/bin.ts', 'review', 'fixtures', '--chapter', 'all', '--format', 'sarif'],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
     child.stdout.once('data', () => child.stdout.destroy());
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(stderr).toBe('');
-    expect(code).toBe(0);
+    expect(code).toBe(1);
   });
 });
