@@ -99,6 +99,9 @@ const RESTARTED: TestsPart = { status: 'errored', problem: 'cancelled', detail: 
 /** Pull requests whose summary comment is tracked, most recent first out. */
 const SUMMARY_LEDGER_LIMIT = 5_000;
 
+/** Sweeps run every minute by default: a result is retried for about an hour. */
+const MAX_CONCLUDE_ATTEMPTS = 60;
+
 export class GradingCoordinator {
   private readonly options: GradingOptions;
   private readonly pending = new PendingGrades<PendingData>();
@@ -107,6 +110,8 @@ export class GradingCoordinator {
   /** `owner/repo#number` → the commit whose review the pull request's summary comment shows. */
   private readonly summaries = new Map<string, string>();
   private readonly background = new Set<Promise<unknown>>();
+  /** Results whose check run could not be concluded yet; each sweep tries them again. */
+  private readonly unconcluded: { entry: PendingGrade<PendingData>; tests: TestsPart; attempts: number }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private closing = false;
 
@@ -239,7 +244,11 @@ export class GradingCoordinator {
   /** Concludes every grade whose result is overdue at `now` as `timed_out`. */
   async sweep(now = this.options.now()): Promise<void> {
     const overdue = this.pending.expire(now);
-    await Promise.all(overdue.map((entry) => this.concludeEntry(entry, testsPartForMissingResult(entry.dispatch, entry.data.config.resultTimeoutMinutes))));
+    const again = this.unconcluded.splice(0);
+    await Promise.all([
+      ...again.map(({ entry, tests, attempts }) => this.concludeEntry(entry, tests, attempts)),
+      ...overdue.map((entry) => this.concludeEntry(entry, testsPartForMissingResult(entry.dispatch, entry.data.config.resultTimeoutMinutes))),
+    ]);
   }
 
   /** Whether a sweep or a result is being processed. */
@@ -274,6 +283,7 @@ export class GradingCoordinator {
     this.stopStarting();
     const left = this.pending.expire(new Date(8.64e15));
     for (const entry of left) this.track(this.concludeEntry(entry, RESTARTED));
+    for (const { entry, tests } of this.unconcluded.splice(0)) this.track(this.concludeEntry(entry, tests, MAX_CONCLUDE_ATTEMPTS));
     await Promise.race([this.idle(), new Promise((resolve) => setTimeout(resolve, withinMs).unref())]);
   }
 
@@ -332,12 +342,18 @@ export class GradingCoordinator {
     return testsPartFromArtifact({ pending: entry.dispatch, event, artifact, chapter, now: this.options.now(), revealHiddenAt: entry.data.config.revealHiddenAt });
   }
 
-  private async concludeEntry(entry: PendingGrade<PendingData>, tests: TestsPart): Promise<void> {
+  /**
+   * Concludes the tests check run; when GitHub refuses (an outage, a used-up rate limit), the result
+   * is kept and the next sweeps try again, so the check run is not left `in_progress`.
+   */
+  private async concludeEntry(entry: PendingGrade<PendingData>, tests: TestsPart, attempts = 0): Promise<void> {
     try {
       const github = await this.options.client(entry.data.installationId);
       await this.conclude(entry.data, tests, github);
     } catch (error) {
-      entry.data.log.error({ err: error, correlationId: entry.dispatch.correlationId }, 'could not conclude the tests check run');
+      const retry = attempts + 1 < MAX_CONCLUDE_ATTEMPTS && !this.closing;
+      if (retry) this.unconcluded.push({ entry, tests, attempts: attempts + 1 });
+      entry.data.log.error({ err: error, correlationId: entry.dispatch.correlationId, attempt: attempts + 1, retry }, 'could not conclude the tests check run');
     }
   }
 

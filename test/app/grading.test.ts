@@ -264,6 +264,24 @@ describe('a tests check run is never left running', () => {
   });
 });
 
+describe('a tests result whose check run cannot be concluded at once', () => {
+  it('is kept, and the next sweep concludes the check run with it (not as timed out)', async () => {
+    const app = await start();
+    const { fake } = app;
+    await setUpGrading(fake, { sha: SHA.first });
+    await pushLearner(app, SHA.first);
+    await app.settle();
+    fake.fail({ method: 'PATCH', path: /\/check-runs\/\d+$/, status: 422, body: { message: 'Validation Failed' } });
+    await completeRun(app, fake.dispatches[0]!, { artifact: false, run: { conclusion: 'failure' } });
+    expect(testsCheckRun(fake, SHA.first)[0]?.status).toBe('in_progress');
+    expect(app.logs.find((line) => line.msg === 'could not conclude the tests check run')).toMatchObject({ attempt: 1, retry: true });
+
+    await app.service.grading?.sweep();
+    const [run] = testsCheckRun(fake, SHA.first);
+    expect([run?.status, run?.conclusion, run?.title]).toEqual(['completed', 'failure', 'Tests errored: no combined grade for this commit']);
+  });
+});
+
 describe('when the run fails, is cancelled, never reports or reports nonsense', () => {
   it('a failed or cancelled run errors the tests part and still reports the static part', async () => {
     const app = await start();
