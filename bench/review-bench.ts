@@ -96,4 +96,8 @@ if (full) {
   console.log(ruff === undefined ? 'ruff-wasm: not installed (npm install --no-save @astral-sh/ruff-wasm-nodejs to compare)'
     : `ruff-wasm (in-process, no startup): ${ruff.toFixed(2)} s · opsgrade takes ${(full.review.seconds / ruff).toFixed(2)}× ruff-wasm's time`);
 }
+if (full) {
+  const { stdout } = await run(process.execPath, [path.join(ROOT, 'bench/engine-costs.ts'), full.dir], { maxBuffer: 1024 ** 2, cwd: ROOT });
+  process.stdout.write(stdout);
+}
 await rm(work, { recursive: true, force: true });

@@ -4,7 +4,7 @@
 // V8 would otherwise grow the young generation by ~100 MB on a large repository for no speed gain.
 // `npm run opsgrade` passes the same flag (test/cli/entry.test.ts keeps the two in step).
 // Node's compile cache (in the system's temporary folder) keeps the compiled, type-stripped modules
-// between runs, which takes a third off the start-up of every command. It is switched on before
+// between runs, which takes about a quarter off the start-up of every command. It is switched on before
 // the command's modules load, hence the dynamic import.
 
 import module from 'node:module';

@@ -1,6 +1,10 @@
 // The rule reference under docs/rules/, generated from the rule data so that the CLI's `explain`,
 // the check-run links (help URIs) and the published docs say the same thing.
 
+import { PREDICATES } from '../analysis/predicates.ts';
+import type { ParamSpec, PredicateDefinition } from '../analysis/predicates.ts';
+import { REPOSITORY_CHECKS } from '../analysis/repository-checks.ts';
+import type { RepositoryCheckDefinition } from '../analysis/repository-checks.ts';
 import { chapterLabel, chapterOrder } from '../rubric/course.ts';
 import type { Course } from '../rubric/course.ts';
 import { chapterFolder } from './load.ts';
@@ -81,11 +85,51 @@ export function generateRuleDocs(rules: readonly LoadedRule[], course: Course): 
     '',
     `${rules.length} rules and requirements for "${course.name}". A rule is reported in its chapter and every later one.`,
     '',
+    'Writing a rule: the predicates a `where:` list can use and the repository checks are in [vocabulary.md](vocabulary.md).',
+    '',
     '| Rule | Chapter | Kind | Severity | Area | Title |',
     '| --- | --- | --- | --- | --- | --- |',
     ...chapters.flatMap(({ chapter, rules: chapterRules }) => [...chapterRules].sort((a, b) => a.id.localeCompare(b.id)).map((rule) =>
       `| [\`${rule.id}\`](${chapterFolder(chapter)}.md#${rule.id}) | ${String(chapter)} | ${rule.kind} | ${rule.severity} | ${rule.area} | ${rule.title.replace(/\|/g, '\\|')} |`)),
     '',
   ].join('\n');
-  return [{ file: 'README.md', text: index }, ...docs];
+  return [{ file: 'README.md', text: index }, { file: 'vocabulary.md', text: vocabularyDoc() }, ...docs];
+}
+
+function describeParamType(spec: ParamSpec['spec']): string {
+  switch (spec.type) {
+    case 'capture': return 'capture name';
+    case 'string': return 'string';
+    case 'strings': return 'string or list of strings';
+    case 'globs': return 'glob or list of globs';
+    case 'regex': return 'regular expression';
+    case 'integer': return 'integer';
+    case 'template': return 'regular expression with `{@capture}` placeholders';
+    case 'predicates': return 'list of predicate calls';
+    case 'enum': return `one or more of ${spec.values.map((value) => `\`${value}\``).join(', ')}`;
+  }
+}
+
+function vocabularySection(name: string, definition: { description: string; params: Record<string, ParamSpec> }): string {
+  const rows = Object.entries(definition.params).map(([key, param]) =>
+    `| \`${key}\` | ${param.required ? 'yes' : 'no'} | ${describeParamType(param.spec)} | ${param.description.replace(/\|/g, '\\|')} |`);
+  return [`### \`${name}\``, '', definition.description, '', '| Parameter | Required | Type | Meaning |', '| --- | --- | --- | --- |', ...rows, ''].join('\n');
+}
+
+/** The predicate and repository-check vocabularies, from their definitions. */
+function vocabularyDoc(): string {
+  return [
+    `${HEADER}# Rule vocabulary`,
+    '',
+    'A `python` rule\'s `where:` list holds predicate calls, `- name: { parameter: value, … }`; all must hold.',
+    'Every predicate about a capture is false when the match has no such capture. A `repository` rule\'s',
+    '`check:` is one repository check.',
+    '',
+    '## Predicates',
+    '',
+    ...Object.entries(PREDICATES as Record<string, PredicateDefinition>).sort(([a], [b]) => a.localeCompare(b)).map(([name, definition]) => vocabularySection(name, definition)),
+    '## Repository checks',
+    '',
+    ...Object.entries(REPOSITORY_CHECKS as Record<string, RepositoryCheckDefinition>).sort(([a], [b]) => a.localeCompare(b)).map(([name, definition]) => vocabularySection(name, definition)),
+  ].join('\n');
 }
