@@ -19,6 +19,7 @@ import { suppressionFor } from './rubric/suppressions.ts';
 import type { Suppression } from './rubric/suppressions.ts';
 import type { Finding } from './rules/finding.ts';
 import { chapterFolder } from './rules/load.ts';
+import { fillPlaceholders } from './rules/template.ts';
 import type { LoadedRule, Rubric } from './rules/load.ts';
 import type { ChapterId, Severity } from './rules/rule.ts';
 import type { Snapshot } from './snapshot/snapshot.ts';
@@ -48,10 +49,9 @@ const clean = (text: string, limit = 60) => {
 
 /** Fills `{name}` placeholders; `{name:qualified}` gives a capture's resolved name. */
 export function fillTemplate(template: string, values: Record<string, string>, shorten: boolean): string {
-  return template.replace(/\{([A-Za-z_][\w.-]*(?::qualified)?)\}/g, (whole, name: string) => {
+  return fillPlaceholders(template, (name) => {
     const value = values[name];
-    if (value === undefined) return whole;
-    return shorten ? clean(value) : value;
+    return value !== undefined && shorten ? clean(value) : value;
   });
 }
 

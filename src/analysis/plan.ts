@@ -14,6 +14,8 @@ import Parser from 'tree-sitter';
 import { pythonLanguage } from '../parse/parse.ts';
 import type { CallConstraint, CompiledPython, LoadedRule } from '../rules/load.ts';
 import { canonicalPattern, queryCaptures, splitPatterns } from '../rules/query-text.ts';
+import { placeholdersIn } from '../rules/template.ts';
+import type { Placeholder } from '../rules/template.ts';
 import { patternShape } from './query-shape.ts';
 import type { PatternShape } from './query-shape.ts';
 import { BINDING_ANCHORS, BINDINGS_QUERY } from './semantic.ts';
@@ -73,14 +75,13 @@ export interface RulePlan {
   /** The patterns of each rule that run anchored at a call, as one query source. */
   calleeIndexed: Map<PythonRule, string>;
   /** Placeholder names each rule's message and fix use, so only those are computed. */
-  placeholders: Map<string, string[]>;
+  placeholders: Map<string, Placeholder[]>;
 }
 
-const PLACEHOLDER = /\{([A-Za-z_][\w.-]*(?::qualified)?)\}/g;
-
-function placeholdersOf(rule: LoadedRule): string[] {
+function placeholdersOf(rule: LoadedRule): Placeholder[] {
   const templates = [rule.message, rule.fix.hint, rule.fix.replacement?.template ?? ''];
-  return [...new Set(templates.flatMap((template) => [...template.matchAll(PLACEHOLDER)].map((match) => match[1] ?? '')))];
+  const byName = new Map(templates.flatMap(placeholdersIn).map((placeholder) => [placeholder.name, placeholder]));
+  return [...byName.values()];
 }
 
 /**
@@ -153,7 +154,7 @@ export function planRules(rules: readonly LoadedRule[]): RulePlan {
   const calleeRegexes: CalleeRegex[] = [];
   const calleeIndexed = new Map<PythonRule, string>();
   let indexedCount = 0;
-  const placeholders = new Map<string, string[]>();
+  const placeholders = new Map<string, Placeholder[]>();
 
   for (const candidate of rules) {
     if (candidate.compiled.kind !== 'python') continue;

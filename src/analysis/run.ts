@@ -5,7 +5,7 @@
 
 import Parser from 'tree-sitter';
 
-import { nodeKey, nodeStart, nodeText, queryMatches } from '../parse/node-fields.ts';
+import { nodeKey, nodeText, queryMatches } from '../parse/node-fields.ts';
 import { pythonLanguage } from '../parse/parse.ts';
 import type { ParsedFile, SyntaxNode } from '../parse/parse.ts';
 import type { Snapshot, SnapshotFile } from '../snapshot/snapshot.ts';
@@ -115,8 +115,7 @@ export function runPythonRules(rubric: Rubric, file: ParsedFile, active: Readonl
     if (seen.has(key)) return;
     seen.add(key);
     const values: Record<string, string> = {};
-    for (const name of plan.placeholders.get(rule.id) ?? []) {
-      const [capture = '', qualified] = name.split(':');
+    for (const { name, capture, qualified } of plan.placeholders.get(rule.id) ?? []) {
       const node = captures.get(capture);
       if (node) values[name] = qualified ? model.qualifiedName(node) ?? nodeText(node) : nodeText(node);
     }
@@ -148,7 +147,7 @@ export function runPythonRules(rubric: Rubric, file: ParsedFile, active: Readonl
       const callee = match.captures.find((capture) => capture.name === 'anchor.callee')?.node;
       if (!call || !callee) continue;
       onAnchor('call', call);
-      const calleeText = file.text.substring(nodeStart(callee), callee.endIndex);
+      const calleeText = nodeText(callee);
       for (const rule of callCandidates(plan, model.qualifiedName(call), calleeText)) {
         if (!runsHere(rule)) continue;
         // The rule's own patterns, anchored at this call, supply its captures.

@@ -23,6 +23,7 @@ import type { Course, CourseChapter } from '../rubric/course.ts';
 import type { ChapterId, PredicateCall, Rule, SourcePosition } from './rule.ts';
 import { balanced, queryCaptures, splitPatterns, topLevelPredicateOffset } from './query-text.ts';
 import { courseSchema, ruleSchema } from './schema.ts';
+import { placeholdersIn } from './template.ts';
 
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -362,13 +363,10 @@ function compileText(source: YamlSource, match: Record<string, unknown>, problem
   return { kind: 'text', patterns, allow, minEntropy: (match['min-entropy'] as number | undefined) ?? 0, appliesTo: (file) => include(file) && !exclude(file) };
 }
 
-const PLACEHOLDER = /\{([A-Za-z_][\w.-]*)(?::qualified)?\}/g;
-
 function checkPlaceholders(source: YamlSource, keys: string[], template: string, captures: Set<string>, problems: RubricProblem[]): void {
-  for (const found of template.matchAll(PLACEHOLDER)) {
-    const name = found[1] ?? '';
-    if (!captures.has(name)) {
-      problems.push({ ...source.positionInString(keys, found.index), message: `placeholder \`{${name}}\` names no capture of the query (it has: ${[...captures].join(', ')})` });
+  for (const { capture, index } of placeholdersIn(template)) {
+    if (!captures.has(capture)) {
+      problems.push({ ...source.positionInString(keys, index), message: `placeholder \`{${capture}}\` names no capture of the query (it has: ${[...captures].join(', ')})` });
     }
   }
 }

@@ -80,8 +80,7 @@ function naiveHits(rubric: Rubric, file: string, text: string): string[] {
       if (!reported || seen.has(nodeKey(reported))) continue;
       seen.add(nodeKey(reported));
       const values: Record<string, string> = {};
-      for (const name of placeholders.get(rule.id) ?? []) {
-        const [captureName = '', qualified] = name.split(':');
+      for (const { name, capture: captureName, qualified } of placeholders.get(rule.id) ?? []) {
         const node = captures.get(captureName);
         if (node) values[name] = qualified ? model.qualifiedName(node) ?? node.text : node.text;
       }
