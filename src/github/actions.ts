@@ -110,11 +110,5 @@ export async function downloadArtifactZip(github: GitHubClient, repository: Repo
     }
     chunks.push(value);
   }
-  const zip = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    zip.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return zip;
+  return new Uint8Array(Buffer.concat(chunks, size));
 }

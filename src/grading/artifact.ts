@@ -242,11 +242,5 @@ function inflateBounded(data: Uint8Array, entry: ZipEntry, bound: number, limit:
       ? new ArtifactError('too-large', `\`${entry.name}\` in the results artifact is larger than ${limit.toLocaleString('en-US')} bytes.`)
       : new ArtifactError('zip-bomb', `\`${entry.name}\` in the results artifact expands more than ${Math.round(bound / Math.max(1, entry.compressedSize))} times its compressed size; it was not read.`);
   }
-  const output = new Uint8Array(produced);
-  let position = 0;
-  for (const chunk of chunks) {
-    output.set(chunk, position);
-    position += chunk.byteLength;
-  }
-  return output;
+  return new Uint8Array(Buffer.concat(chunks, produced));
 }
