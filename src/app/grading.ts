@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 
 import {
   ARTIFACT_LIMITS, assessWorkflowRun, combineReport, PendingGrades, planDispatch, refusedRunDetails, renderGradeMarkdown,
-  SlidingWindowLimiter, testsCheckRunCompleted, testsCheckRunStarted, testsPartForDispatchFailure, testsPartForMissingResult,
+  SlidingWindowLimiter, testsCheckRunCompleted, testsCheckRunStarted, testsPartForDispatchFailure, testsPartForMissingResult, testsPartForRateLimitedDispatch,
   testsPartForRateLimit, testsPartFromArtifact, TESTS_CHECK_RUN_NAME, withoutRunDetails, withRunId,
 } from '../grading/index.ts';
 import type { CombinedGrade, DispatchRequest, PendingGrade, TestGradingConfig, TestsPart, WorkflowRunEvent } from '../grading/index.ts';
@@ -200,7 +200,7 @@ export class GradingCoordinator {
         case 'refused': {
           await limiter.release(learnerRepository, now);
           const tests = started.refusal.rateLimited
-            ? { status: 'errored' as const, problem: 'no-result' as const, detail: `GitHub's rate limit kept OpsGrade from starting the tests (GitHub said: "${started.refusal.message.slice(0, 200)}").` }
+            ? testsPartForRateLimitedDispatch(started.refusal.message)
             : testsPartForDispatchFailure(planned.request, started.refusal.status, describeRefusal(started.refusal));
           log.warn({ status: started.refusal.status, message: started.refusal.message, acceptedPermissions: started.refusal.acceptedPermissions }, 'grading workflow could not start');
           await this.conclude(created, tests, github, run.signal);

@@ -22,7 +22,7 @@ export type { ArtifactLimits, ResultsArtifact, ResultsManifest } from './artifac
 export { parseJUnit, JUnitError } from './junit.ts';
 export type { JUnitResults, TestCaseResult } from './junit.ts';
 
-export { assessWorkflowRun, testsPartFromArtifact, testsPartForDispatchFailure, testsPartForMissingResult, testsPartForRateLimit } from './results.ts';
+export { assessWorkflowRun, testsPartFromArtifact, testsPartForDispatchFailure, testsPartForMissingResult, testsPartForRateLimit, testsPartForRateLimitedDispatch } from './results.ts';
 export type { RunAssessment, ArtifactInput } from './results.ts';
 
 export { scoreTests, combineGrade, combineReport, testsConclusion } from './score.ts';

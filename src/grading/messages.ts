@@ -8,6 +8,7 @@ export type TestsProblem =
   | 'cancelled'
   | 'tests-timed-out'
   | 'no-result'
+  | 'rate-limited'
   | 'malformed-results'
   | 'tests-did-not-run'
   | 'untrusted-results';
@@ -18,6 +19,7 @@ export const TESTS_PROBLEM_HEADLINES = {
   cancelled: 'The grading run was cancelled before it finished, so the tests part has no result for this commit. Push a new commit, or use "Re-run review", to run the tests again.',
   'tests-timed-out': 'The tests did not finish within the time limit and were stopped. Look for code that can wait forever (a network call without `timeout=`, a loop that never ends, a prompt for input), then push again.',
   'no-result': 'No test results arrived in time, so the tests part timed out. Push a new commit, or use "Re-run review", to run the tests again.',
+  'rate-limited': 'GitHub\'s API limit for this organisation was used up, so the tests could not start. Nothing is wrong with your code: push again or use "Re-run review" later to run them.',
   'malformed-results': 'The test results could not be read. This is a problem with the grading run, not a verdict on your code.',
   'tests-did-not-run': 'pytest stopped before it could run the tests.',
   'untrusted-results': 'The results that arrived do not belong to this commit, so they were not counted.',

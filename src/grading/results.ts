@@ -92,6 +92,11 @@ export function testsPartForDispatchFailure(request: DispatchRequest, status: nu
   return { status: 'errored', problem: 'could-not-start', detail: explainDispatchFailure(request, status, message) };
 }
 
+/** GitHub's rate limit refused the dispatch: nobody has to fix anything, the tests just did not run. */
+export function testsPartForRateLimitedDispatch(message: string): TestsPart {
+  return { status: 'errored', problem: 'rate-limited', detail: `GitHub said: "${message.slice(0, 200)}"` };
+}
+
 /** No result arrived before the pending grade expired. */
 export function testsPartForMissingResult(pending: PendingDispatch, resultTimeoutMinutes: number): TestsPart {
   return { status: 'errored', problem: 'no-result', detail: `No result arrived within ${resultTimeoutMinutes} minutes of the dispatch at ${formatInstant(new Date(pending.dispatchedAt))}.` };

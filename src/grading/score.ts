@@ -265,6 +265,7 @@ function erroredConclusion(problem: TestsProblem): TestsConclusion {
     case 'could-not-start':
       return 'action_required';
     case 'cancelled':
+    case 'rate-limited':
       return 'cancelled';
     case 'tests-timed-out':
     case 'no-result':

@@ -241,6 +241,27 @@ describe('when the workflow cannot start', () => {
   });
 });
 
+describe('a dispatch GitHub refuses for its rate limit', () => {
+  it('concludes the tests part cancelled, saying the limit ran out, not that the tests timed out', async () => {
+    const app = await start();
+    const { fake } = app;
+    await setUpGrading(fake, { sha: SHA.first });
+    const reset = String(Math.floor(Date.now() / 1000) + 3600);
+    fake.fail({
+      method: 'POST', path: /\/dispatches$/, status: 403, times: 5,
+      body: { message: 'API rate limit exceeded for installation ID 1.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' },
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset, 'content-type': 'application/json' },
+    });
+    await pushLearner(app, SHA.first);
+    await app.settle();
+    const [run] = testsCheckRun(fake, SHA.first);
+    expect([run?.status, run?.conclusion]).toEqual(['completed', 'cancelled']);
+    expect(run?.summary).toContain('GitHub\'s API limit for this organisation was used up, so the tests could not start. Nothing is wrong with your code: push again or use "Re-run review" later to run them.');
+    expect(run?.summary).toContain('GitHub said: "API rate limit exceeded for installation ID 1."');
+    expect(run?.summary).not.toContain('timed out');
+  });
+});
+
 describe('a tests check run is never left running', () => {
   it('when concluding a refused dispatch fails, the sweep concludes the check run later', async () => {
     const app = await start();
